@@ -1,0 +1,24 @@
+.PHONY: run test bootstrap lint bench lock clean
+
+run: bootstrap
+	.venv/bin/zerocity demo
+
+test:
+	scripts/test
+
+bootstrap:
+	scripts/bootstrap
+
+lint: bootstrap
+	.venv/bin/ruff check src tests benchmarks && .venv/bin/ruff format --check src tests benchmarks && .venv/bin/mypy
+
+bench: bootstrap
+	.venv/bin/python benchmarks/bench_inventory.py --rows 1000000
+
+# Refresh both lock files after editing pyproject.toml (needs the package registry).
+lock:
+	.tools/bin/uv lock --python python3
+	.tools/bin/uv export --frozen --format requirements-txt --all-groups --no-emit-project > requirements.lock
+
+clean:
+	rm -rf .venv .tools var

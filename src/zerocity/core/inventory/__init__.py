@@ -1,0 +1,1 @@
+"""Community inventory: validate and compile activity rows (``compile``), compute gases and totals (``engine``)."""

@@ -1,0 +1,1 @@
+"""Reports of a computed inventory: text, CSV/JSON and Excel."""
