@@ -20,9 +20,7 @@ from zerocity.core.inventory.result import InventoryResult
 from zerocity.services.factors import load_factor_library
 from zerocity.services.inventory import compute_inventory_file
 
-app = typer.Typer(
-    help="ZeroCity: GPC city greenhouse-gas inventories.", no_args_is_help=True, add_completion=False
-)
+app = typer.Typer(help="ZeroCity: GPC city greenhouse-gas inventories.", no_args_is_help=True, add_completion=False)
 inventory_app = typer.Typer(help="Compute community inventories (GPC).", no_args_is_help=True)
 factors_app = typer.Typer(help="Browse the emission factor library.", no_args_is_help=True)
 app.add_typer(inventory_app, name="inventory")
@@ -50,15 +48,11 @@ OutputOption = Annotated[
     Path | None,
     typer.Option("--output", "-o", help="Write to this file (required for xlsx).", dir_okay=False),
 ]
-YearOption = Annotated[
-    int | None, typer.Option("--year", help="Inventory year, when the file holds several.")
-]
+YearOption = Annotated[int | None, typer.Option("--year", help="Inventory year, when the file holds several.")]
 CityOption = Annotated[str | None, typer.Option("--city", help="City, when the file holds several.")]
 FactorsOption = Annotated[
     list[Path] | None,
-    typer.Option(
-        "--factors", help="Your own factor file (CSV/XLSX); repeat for several.", exists=True, dir_okay=False
-    ),
+    typer.Option("--factors", help="Your own factor file (CSV/XLSX); repeat for several.", exists=True, dir_okay=False),
 ]
 
 
@@ -118,9 +112,7 @@ def _atomic(target: Path, write: Callable[[str], object]) -> None:
 
 @inventory_app.command("compute")
 def inventory_compute(
-    file: Annotated[
-        Path, typer.Argument(help="Activity data, CSV or XLSX (README: input format).", dir_okay=False)
-    ],
+    file: Annotated[Path, typer.Argument(help="Activity data, CSV or XLSX (README: input format).", dir_okay=False)],
     gwp: GwpOption = DEFAULT_GWP_SET,
     output_format: FormatOption = OutputFormat.text,
     output: OutputOption = None,
@@ -129,9 +121,7 @@ def inventory_compute(
     factors: FactorsOption = None,
 ) -> None:
     """Compute a GPC inventory from an activity file."""
-    result = _guarded(
-        lambda: compute_inventory_file(file, gwp=gwp, year=year, city=city, factor_files=factors or [])
-    )
+    result = _guarded(lambda: compute_inventory_file(file, gwp=gwp, year=year, city=city, factor_files=factors or []))
     _write_output(result, output_format, output)
 
 
@@ -175,9 +165,7 @@ def factors_list(
 
 @factors_app.command("search")
 def factors_search(
-    words: Annotated[
-        list[str], typer.Argument(help="Words to find in id, fuel (EN/中文), category or source.")
-    ],
+    words: Annotated[list[str], typer.Argument(help="Words to find in id, fuel (EN/中文), category or source.")],
     factors: FactorsOption = None,
 ) -> None:
     """Find factors by words, e.g. 'diesel road' or '天然氣 residential'."""
@@ -228,7 +216,5 @@ def main() -> None:
     except KeyboardInterrupt:
         sys.exit(130)
     except Exception as exc:  # the last line of defence; details go to stderr for the bug report
-        typer.echo(
-            f"internal error: {type(exc).__name__}: {exc}\nPlease report this to the ZeroCity team.", err=True
-        )
+        typer.echo(f"internal error: {type(exc).__name__}: {exc}\nPlease report this to the ZeroCity team.", err=True)
         sys.exit(EXIT_INTERNAL_ERROR)

@@ -23,10 +23,6 @@ from zerocity.core.table import RawTable
 #: ``tests/external/conftest.py`` -> parents[2] is the repository, parents[3] the folder that holds it.
 EXTERNAL_DIR = Path(__file__).resolve().parents[3] / "shared" / "data" / "external"
 
-#: DOMAIN.md §7: relative tolerance for figures published unrounded, absolute (t) where the source rounds.
-REL = 1e-6
-ROUNDED_T = 0.005
-
 
 def running_in_ci() -> bool:
     return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")

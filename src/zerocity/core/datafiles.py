@@ -25,9 +25,7 @@ def read_bundled_csv(relative_path: str) -> tuple[dict[str, str], ...]:
     rows = []
     for number, row in enumerate(reader, start=2):
         if None in row or None in row.values():
-            raise InvalidData(
-                f"{relative_path}, row {number}: wrong number of fields", path=relative_path, row=number
-            )
+            raise InvalidData(f"{relative_path}, row {number}: wrong number of fields", path=relative_path, row=number)
         rows.append({k: v.strip() for k, v in row.items()})
     if rows and "status" in rows[0]:
         for number, row in enumerate(rows, start=2):

@@ -142,9 +142,7 @@ class FactorLibrary:
             )
             fuel_names = self.fuels.get(factor.fuel)
             if fuel_names:
-                haystack += " " + _fold(
-                    " ".join((fuel_names.name_en, fuel_names.name_zh, *fuel_names.aliases))
-                )
+                haystack += " " + _fold(" ".join((fuel_names.name_en, fuel_names.name_zh, *fuel_names.aliases)))
             if all(w in haystack for w in words):
                 found.append(factor)
         return found

@@ -34,9 +34,7 @@ class GwpSet:
         try:
             return self.values[canonical_gas(gas)]
         except KeyError:
-            raise UnknownGas(
-                f"gas {gas!r} has no GWP in set {self.name}", gas=gas, gwp_set=self.name
-            ) from None
+            raise UnknownGas(f"gas {gas!r} has no GWP in set {self.name}", gas=gas, gwp_set=self.name) from None
 
 
 def canonical_gas(name: str) -> str:

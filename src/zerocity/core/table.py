@@ -28,9 +28,7 @@ class RawColumn:
     @classmethod
     def from_texts(cls, texts: Sequence[str]) -> RawColumn:
         index: dict[str, int] = {}
-        codes = np.fromiter(
-            (index.setdefault(t.strip(), len(index)) for t in texts), dtype=np.int64, count=len(texts)
-        )
+        codes = np.fromiter((index.setdefault(t.strip(), len(index)) for t in texts), dtype=np.int64, count=len(texts))
         return cls(list(index), codes)
 
     def texts(self) -> list[str]:
@@ -74,9 +72,7 @@ class RawTable:
         width = len(names)
         padded = [list(r[:width]) + [""] * (width - len(r)) for r in rows]
         columns = {name: RawColumn.from_texts([r[j] for r in padded]) for j, name in enumerate(names) if name}
-        numbers = np.asarray(
-            row_numbers if row_numbers is not None else range(2, len(rows) + 2), dtype=np.int64
-        )
+        numbers = np.asarray(row_numbers if row_numbers is not None else range(2, len(rows) + 2), dtype=np.int64)
         return cls(file, columns, names, numbers)
 
 

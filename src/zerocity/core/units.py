@@ -39,9 +39,7 @@ class UnitSystem:
         definitions = resources.files("zerocity.data").joinpath("units/definitions.txt")
         with resources.as_file(definitions) as path:
             self.registry.load_definitions(str(path))
-        self._aliases = {
-            _normalise(row["alias"]): row["unit"] for row in read_bundled_csv("units/aliases.csv")
-        }
+        self._aliases = {_normalise(row["alias"]): row["unit"] for row in read_bundled_csv("units/aliases.csv")}
 
     @lru_cache(maxsize=4096)  # noqa: B019 - one long-lived instance per process (see units())
     def parse(self, text: str) -> Any:
@@ -77,7 +75,8 @@ class UnitSystem:
         return unit
 
     def _suggest(self, text: str) -> str:
-        close = difflib.get_close_matches(text, list(self._aliases), n=3, cutoff=0.75)
+        folded = {alias.lower(): alias for alias in self._aliases}
+        close = [folded[c] for c in difflib.get_close_matches(text.lower(), list(folded), n=3, cutoff=0.75)]
         return f" (did you mean {', '.join(repr(c) for c in close)}?)" if close else ""
 
     def info(self, text: str) -> UnitInfo:

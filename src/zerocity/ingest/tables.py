@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import zipfile
 from pathlib import Path
 
 import numpy as np
@@ -31,9 +32,7 @@ def read_table(path: str | Path, *, display_name: str | None = None) -> RawTable
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise InputErrors(
-            [InputIssue(name, 0, "", f"cannot read file: {exc.strerror or exc}", code="io")]
-        ) from None
+        raise InputErrors([InputIssue(name, 0, "", f"cannot read file: {exc.strerror or exc}", code="io")]) from None
     return read_table_bytes(data, name)
 
 
@@ -41,9 +40,7 @@ def read_table_bytes(data: bytes, name: str) -> RawTable:
     suffix = Path(name).suffix.lower()
     if data.startswith(_XLSX_MAGIC) or suffix in XLSX_SUFFIXES:
         if not data.startswith(_XLSX_MAGIC):
-            raise InputErrors(
-                [InputIssue(name, 0, "", "not a valid XLSX file (is it an old .xls?)", code="type")]
-            )
+            raise InputErrors([InputIssue(name, 0, "", "not a valid XLSX file (is it an old .xls?)", code="type")])
         return _read_xlsx(data, name)
     if suffix and suffix not in CSV_SUFFIXES:
         raise InputErrors(
@@ -59,7 +56,7 @@ def _read_csv(data: bytes, name: str) -> RawTable:
     if isinstance(decoded, InputIssue):
         raise InputErrors([decoded])
     text, _encoding = decoded
-    if not text.strip():
+    if not text or text.isspace():
         raise InputErrors([InputIssue(name, 0, "", "the file is empty", code="empty")])
     try:
         dialect_delimiter = csv.Sniffer().sniff(text[:4096], delimiters=",;\t").delimiter
@@ -111,7 +108,10 @@ def _stripped(uniques: list[str], codes: np.ndarray) -> RawColumn:
 
 def _reject_duplicate_headers(name: str, header_line: str, delimiter: str) -> None:
     """pandas would silently rename a second ``activity_value`` to ``activity_value.1``: refuse instead."""
-    names = next(csv.reader([header_line], delimiter=delimiter), [])
+    _reject_duplicate_names(name, next(csv.reader([header_line], delimiter=delimiter), []))
+
+
+def _reject_duplicate_names(name: str, names: list[str]) -> None:
     seen: dict[str, int] = {}
     for position, column_name in enumerate(names):
         key = normalise_header(column_name)
@@ -146,10 +146,8 @@ def _read_xlsx(data: bytes, name: str) -> RawTable:
 
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
-    except (InvalidFileException, KeyError, OSError, ValueError) as exc:
-        raise InputErrors(
-            [InputIssue(name, 0, "", f"not a readable XLSX workbook: {exc}", code="type")]
-        ) from None
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        raise InputErrors([InputIssue(name, 0, "", f"not a readable XLSX workbook: {exc}", code="type")]) from None
     sheet = workbook.worksheets[0]
     issues: list[InputIssue] = []
     header: list[str] = []
@@ -168,6 +166,7 @@ def _read_xlsx(data: bytes, name: str) -> RawTable:
     workbook.close()
     if not header:
         raise InputErrors([InputIssue(name, 0, "", "the first sheet is empty", code="empty")])
+    _reject_duplicate_names(name, header)
     if issues:
         raise InputErrors(issues)
     return RawTable.from_rows(name, header, rows, numbers)

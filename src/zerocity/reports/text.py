@@ -37,9 +37,7 @@ def render_text(result: InventoryResult, *, width: int = 120) -> str:
         flags = "".join(
             label for label, on in (("B ", row.basic), ("B+ ", row.basic_plus), ("T", row.territorial)) if on
         )
-        table.add_row(
-            row.ref, row.subsector, str(row.scope), _t(row.tco2e), row.notation_key, row.data_quality, flags
-        )
+        table.add_row(row.ref, row.subsector, str(row.scope), _t(row.tco2e), row.notation_key, row.data_quality, flags)
     totals = Table(show_header=False, box=None)
     totals.add_column("", style="bold")
     totals.add_column("", justify="right")

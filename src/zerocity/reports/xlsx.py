@@ -268,9 +268,7 @@ def _write_audit(sheet: Worksheet, result: InventoryResult, t: _Translator, form
     for gas in _gas_order(list(compiled.gases)):
         kg = result.row_gas_kg[:, compiled.gases.index(gas)].tolist()
         columns.append((_Column(f"{_gas_label(gas)} kg", 16, numeric=True), [_nonzero(v) for v in kg]))
-    columns.append(
-        (_Column("t CO2e", 16, numeric=True), _masked(result.row_co2e_t.tolist(), has_conversion.tolist()))
-    )
+    columns.append((_Column("t CO2e", 16, numeric=True), _masked(result.row_co2e_t.tolist(), has_conversion.tolist())))
 
     market = compiled.market_conversion_index
     if bool((market >= 0).any()):
@@ -383,9 +381,7 @@ class _Translator:
 class _Formats:
     def __init__(self, workbook: xlsxwriter.Workbook) -> None:
         self.bold: Format = workbook.add_format({"bold": True})
-        self.header: Format = workbook.add_format(
-            {"bold": True, "bottom": 1, "text_wrap": True, "valign": "top"}
-        )
+        self.header: Format = workbook.add_format({"bold": True, "bottom": 1, "text_wrap": True, "valign": "top"})
         self.title: Format = workbook.add_format({"bold": True, "font_size": 14})
         self.tonnes: Format = workbook.add_format({"num_format": _TONNES_FORMAT})
 

@@ -23,18 +23,14 @@ def load_factor_library(factor_files: Sequence[str | Path] = ()) -> FactorLibrar
         missing = [c for c in FACTOR_FILE_COLUMNS if c not in table.columns]
         if missing:
             issues.append(
-                InputIssue(
-                    table.file, 1, missing[0], f"factor files need columns {', '.join(FACTOR_FILE_COLUMNS)}"
-                )
+                InputIssue(table.file, 1, missing[0], f"factor files need columns {', '.join(FACTOR_FILE_COLUMNS)}")
             )
             continue
         texts = {name: column.texts() for name, column in table.columns.items()}
         for position, row_number in enumerate(table.row_numbers.tolist()):
             row = {name: values[position] for name, values in texts.items()}
             try:
-                extra.append(
-                    factor_from_row(row, origin=f"user:{table.file}", where=f"{table.file}, row {row_number}")
-                )
+                extra.append(factor_from_row(row, origin=f"user:{table.file}", where=f"{table.file}, row {row_number}"))
             except InvalidData as exc:
                 issues.append(InputIssue(table.file, row_number, "", exc.message.split(": ", 1)[-1]))
     if issues:

@@ -16,7 +16,7 @@ from zerocity.core.errors import InputErrors, ZeroCityError
 from zerocity.core.factors import FACTOR_GASES, EmissionFactor, FactorLibrary, usable_for_inventory
 from zerocity.core.gpc import DATA_QUALITY_CODES, GpcCatalogue, gpc_catalogue, parse_notation_key
 from zerocity.core.gwp import all_gases, canonical_gas
-from zerocity.core.inventory.columns import INLINE_FACTOR_COLUMNS, REQUIRED
+from zerocity.core.inventory.columns import INLINE_FACTOR_COLUMNS, KNOWN, REQUIRED
 from zerocity.core.inventory.compiled import (
     CompiledActivity,
     NotationEntry,
@@ -68,9 +68,7 @@ class _Compiler:
     def run(self, inventory_year: int | None, city: str | None) -> CompiledActivity:
         for name in REQUIRED:
             if name not in self.raw.columns:
-                self.issues.file_level(
-                    name, f"required column {name!r} is missing (found: {_listing(self.raw)})"
-                )
+                self.issues.file_level(name, f"required column {name!r} is missing (found: {_listing(self.raw)})")
                 raise InputErrors(self.issues.errors())
         if self.n == 0:
             self.issues.file_level("", "the file has a header but no data rows")
@@ -84,6 +82,8 @@ class _Compiler:
         quality = self._quality()
         fuel = self._fuels()
         year, chosen_city, selected = self._select_city_year(inventory_year, city)
+        # Factors are resolved for the chosen city-year only: another year's rows cite another year's grid factor.
+        kinds = {kind: mask & selected for kind, mask in kinds.items()}
         notation = self._notation(ref_index, kinds["notation"])
         self._duplicates()
 
@@ -91,9 +91,7 @@ class _Compiler:
         conversion_index = np.full(self.n, -1, dtype=np.int64)
         amount = np.zeros(self.n, dtype=np.float64)
         gases = self._gases_present(kinds)
-        self._activity_rows(
-            kinds["activity"], numbers, fuel, year, builder, conversion_index, amount, ref_index
-        )
+        self._activity_rows(kinds["activity"], numbers, fuel, year, builder, conversion_index, amount, ref_index)
         self._direct_rows(kinds, numbers, builder, conversion_index, amount)
         market_index = self._market_rows(kinds["activity"], ref_index, builder)
         self._cross_row_notation(ref_index, kinds, notation)
@@ -154,9 +152,7 @@ class _Compiler:
         )
         gas_without_mass = ~self.blank["gas"] & ~has["emissions_t"]
         self.issues.rows(gas_without_mass & ~notation, "gas", "gas is given but emissions_t is empty")
-        self.issues.rows(
-            has["emissions_t"] & self.blank["gas"], "gas", "emissions_t needs the gas it measures"
-        )
+        self.issues.rows(has["emissions_t"] & self.blank["gas"], "gas", "emissions_t needs the gas it measures")
         single = values == 1
         return {
             "notation": notation & (values == 0),
@@ -167,6 +163,9 @@ class _Compiler:
 
     def _numbers(self, name: str) -> FloatArray:
         column = self.col[name]
+        fast = _bulk_numbers(column.uniques)
+        if fast is not None:
+            return fast[column.codes]
         per_unique = []
         for text in column.uniques:
             value = parse_number(text) if text else None
@@ -211,9 +210,7 @@ class _Compiler:
         for text in column.uniques:
             code = text.upper()
             if code and code not in DATA_QUALITY_CODES:
-                self.issues.rows_with(
-                    column, text, "data_quality", f"data quality must be H, M or L, got {text!r}"
-                )
+                self.issues.rows_with(column, text, "data_quality", f"data quality must be H, M or L, got {text!r}")
             per_unique.append(DATA_QUALITY_CODES.index(code) if code in DATA_QUALITY_CODES else -1)
         return np.asarray(per_unique, dtype=np.int64)[column.codes]
 
@@ -244,9 +241,7 @@ class _Compiler:
         distinct_years = sorted(set(years.tolist()) - {0})
         if inventory_year is None:
             if len(distinct_years) > 1:
-                self.issues.file_level(
-                    "year", f"the file holds several years {distinct_years}: choose one (--year)"
-                )
+                self.issues.file_level("year", f"the file holds several years {distinct_years}: choose one (--year)")
             elif not distinct_years:
                 self.issues.file_level("year", "no inventory year: add a 'year' column or give --year")
             year = distinct_years[0] if distinct_years else 0
@@ -260,9 +255,7 @@ class _Compiler:
             present = sorted({c for c in city_array[selected].tolist() if c})
             if city is None:
                 if len(present) > 1:
-                    self.issues.file_level(
-                        "city", f"the file holds several cities {present}: choose one (--city)"
-                    )
+                    self.issues.file_level("city", f"the file holds several cities {present}: choose one (--city)")
                 chosen_city = present[0] if present else ""
             selected &= (city_array == chosen_city) | (city_array == "")
         elif city_column.uniques and city_column.uniques[0]:
@@ -270,9 +263,7 @@ class _Compiler:
             if city is not None and city != city_column.uniques[0]:
                 selected &= False
         if not selected.any() and not self.issues.has_errors():
-            self.issues.file_level(
-                "year", f"no rows for year {year}" + (f" and city {city!r}" if city else "")
-            )
+            self.issues.file_level("year", f"no rows for year {year}" + (f" and city {city!r}" if city else ""))
         return year, chosen_city, selected
 
     def _notation(self, ref_index: IntArray, notation_rows: BoolArray) -> list[NotationEntry]:
@@ -359,9 +350,7 @@ class _Compiler:
         for code, text in enumerate(unit_col.uniques):
             if text and not builder.unit_is_known(text):
                 bad_codes.append(code)
-                self.issues.rows_with(
-                    unit_col, text, "activity_unit", builder.unit_error(text), among=activity
-                )
+                self.issues.rows_with(unit_col, text, "activity_unit", builder.unit_error(text), among=activity)
         amount[activity] = numbers["activity_value"][activity]
         activity = activity & ~self.blank["activity_unit"] & ~np.isin(unit_col.codes, bad_codes)
 
@@ -370,9 +359,7 @@ class _Compiler:
         for name in INLINE_FACTOR_COLUMNS:
             has_inline |= ~self.blank[name]
         has_method = ~self.blank["method"]
-        self.issues.rows(
-            activity & has_id & has_inline, "factor_id", "give factor_id or inline ef_* values, not both"
-        )
+        self.issues.rows(activity & has_id & has_inline, "factor_id", "give factor_id or inline ef_* values, not both")
         self.issues.rows(
             ~activity & (has_id | has_inline | has_method) & ~self.blank["notation_key"],
             "factor_id",
@@ -389,9 +376,7 @@ class _Compiler:
             "no emission factor: give factor_id, inline ef_* values with ef_unit, or a method",
         )
         self.issues.rows(
-            activity
-            & ~self.blank["ef_co2e"]
-            & (~self.blank["ef_co2"] | ~self.blank["ef_ch4"] | ~self.blank["ef_n2o"]),
+            activity & ~self.blank["ef_co2e"] & (~self.blank["ef_co2"] | ~self.blank["ef_ch4"] | ~self.blank["ef_n2o"]),
             "ef_co2e",
             "give per-gas factors or ef_co2e, not both (CO2e is computed from the gases)",
         )
@@ -399,9 +384,7 @@ class _Compiler:
         factor_of_row = np.full(self.n, -1, dtype=np.int64)
         factors: list[EmissionFactor] = []
         self._library_factors(activity & has_id & ~has_inline, fuel, year, factors, factor_of_row)
-        self._inline_factors(
-            activity & has_inline & ~has_id & ~self.blank["ef_unit"], numbers, factors, factor_of_row
-        )
+        self._inline_factors(activity & has_inline & ~has_id & ~self.blank["ef_unit"], numbers, factors, factor_of_row)
         plain = activity & ~has_method & (factor_of_row >= 0)
         self._bulk_conversions(plain, factors, factor_of_row, builder, conversion_index)
         self._method_rows(activity & has_method, factors, factor_of_row, ref_index, builder, conversion_index)
@@ -432,9 +415,7 @@ class _Compiler:
                     "use the factor of the inventory year (e.g. tw-grid)"
                 )
             if problem is None and fuel_name and factor.fuel and fuel_name != factor.fuel:
-                problem = (
-                    f"fuel {fuel_name!r} does not match factor {factor.factor_id} (fuel {factor.fuel!r})"
-                )
+                problem = f"fuel {fuel_name!r} does not match factor {factor.factor_id} (fuel {factor.fuel!r})"
             if problem is not None:
                 self.issues.rows(these, "factor_id", problem)
                 continue
@@ -460,13 +441,9 @@ class _Compiler:
             unit_text = self.col["ef_unit"].uniques[codes[-2]]
             source = self.col["source"].uniques[codes[-1]]
             try:
-                factor = inline_factor(
-                    values, unit_text, source, f"{self.raw.file} row {self.raw.row_numbers[first]}"
-                )
+                factor = inline_factor(values, unit_text, source, f"{self.raw.file} row {self.raw.row_numbers[first]}")
             except ZeroCityError as exc:
-                self.issues.rows(
-                    _positions_mask(self.n, row_positions[inverse.ravel() == i]), "ef_unit", exc.message
-                )
+                self.issues.rows(_positions_mask(self.n, row_positions[inverse.ravel() == i]), "ef_unit", exc.message)
                 continue
             factors.append(factor)
             factor_of_row[row_positions[inverse.ravel() == i]] = len(factors) - 1
@@ -526,9 +503,7 @@ class _Compiler:
             try:
                 if result.needs_factor:
                     if factor_of_row[position] < 0:
-                        self.issues.at(
-                            position, "factor_id", f"method {method} needs a factor_id or inline factor"
-                        )
+                        self.issues.at(position, "factor_id", f"method {method} needs a factor_id or inline factor")
                         continue
                     factor = factors[int(factor_of_row[position])]
                 else:
@@ -564,9 +539,7 @@ class _Compiler:
 
     def _conflicting_columns(self, direct: BoolArray) -> None:
         for name in ("factor_id", "ef_unit", "activity_unit", "method"):
-            self.issues.rows(
-                direct & ~self.blank[name], name, f"{name} has no meaning on a directly reported row"
-            )
+            self.issues.rows(direct & ~self.blank[name], name, f"{name} has no meaning on a directly reported row")
 
     def _market_rows(self, activity: BoolArray, ref_index: IntArray, builder: ConversionBuilder) -> IntArray:
         """Market-based scope 2 (GHG Protocol Scope 2 Guidance), beside the location-based figure, never instead."""
@@ -576,15 +549,9 @@ class _Compiler:
         if not wanted.any():
             return market
         scope2 = np.asarray([r.scope == 2 for r in self.catalogue.refs] + [False])[ref_index]
-        self.issues.rows(
-            wanted & ~scope2, "market_factor_id", "market-based factors apply to scope 2 rows only"
-        )
-        self.issues.rows(
-            has_id & has_value, "market_factor_id", "give market_factor_id or market_ef_co2e, not both"
-        )
-        self.issues.rows(
-            has_value & self.blank["market_ef_unit"], "market_ef_unit", "market_ef_co2e needs its unit"
-        )
+        self.issues.rows(wanted & ~scope2, "market_factor_id", "market-based factors apply to scope 2 rows only")
+        self.issues.rows(has_id & has_value, "market_factor_id", "give market_factor_id or market_ef_co2e, not both")
+        self.issues.rows(has_value & self.blank["market_ef_unit"], "market_ef_unit", "market_ef_co2e needs its unit")
         usable = wanted & scope2 & activity & ~(has_id & has_value)
         for position in np.flatnonzero(usable).tolist():
             texts = {c: self.col[c].uniques[self.col[c].codes[position]] for c in _UNIT_TEXT_COLUMNS}
@@ -603,15 +570,13 @@ class _Compiler:
     def _cross_row_notation(
         self, ref_index: IntArray, kinds: dict[str, BoolArray], notation: list[NotationEntry]
     ) -> None:
-        valued = ~kinds["notation"]
+        valued = kinds["activity"] | kinds["direct_co2e"] | kinds["direct_gas"]
         refs_with_values = set(np.unique(ref_index[valued]).tolist())
         for entry in notation:
             if "NO" in entry.keys and entry.ref_index in refs_with_values:
                 ref = self.catalogue.refs[entry.ref_index].ref
                 position = int(np.searchsorted(self.raw.row_numbers, entry.row))
-                self.issues.at(
-                    position, "notation_key", f"{ref} is marked NO (not occurring) but other rows report it"
-                )
+                self.issues.at(position, "notation_key", f"{ref} is marked NO (not occurring) but other rows report it")
 
 
 _UNIT_TEXT_COLUMNS = ("activity_unit", "ncv", "ncv_unit", "density", "density_unit")
@@ -624,34 +589,23 @@ _NUMERIC_COLUMNS = (
     "market_ef_co2e",
     *INLINE_FACTOR_COLUMNS,
 )
-_ALL_COLUMNS = (
-    "gpc_ref",
-    "scope",
-    "activity_value",
-    "activity_unit",
-    "factor_id",
-    *INLINE_FACTOR_COLUMNS,
-    "ef_unit",
-    "emissions_tco2e",
-    "gas",
-    "emissions_t",
-    "notation_key",
-    "city",
-    "year",
-    "fuel",
-    "description",
-    "data_quality",
-    "source",
-    "method",
-    "method_params",
-    "ncv",
-    "ncv_unit",
-    "density",
-    "density_unit",
-    "market_factor_id",
-    "market_ef_co2e",
-    "market_ef_unit",
-)
+_ALL_COLUMNS = KNOWN
+
+
+def _bulk_numbers(texts: Sequence[str]) -> FloatArray | None:
+    """All distinct texts parsed at once by numpy when every one is a plain finite number (the usual case);
+    None sends the column to the careful per-value path that names each bad cell."""
+    if len(texts) < 1000:
+        return None
+    values = [t if t else "nan" for t in texts]
+    try:
+        parsed = np.asarray(values, dtype=np.str_).astype(np.float64)
+    except ValueError:
+        return None
+    blank = np.asarray([not t for t in texts])
+    if not np.isfinite(parsed[~blank]).all() or any("_" in t for t in texts):
+        return None
+    return parsed
 
 
 def _direct_gas_name(text: str) -> str | None:

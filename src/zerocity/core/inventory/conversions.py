@@ -17,21 +17,25 @@ from zerocity.core.inventory.compiled import Conversion
 from zerocity.core.methods.base import MethodFactors
 from zerocity.core.units import units
 
-_DIMENSION_NAMES = {
-    "[mass]": "mass",
-    "[length] ** 3": "volume",
-    "[length]": "distance",
-    "[mass] * [length] ** 2 / [time] ** 2": "energy",
-    "[length] * [vehicle]": "vehicle distance",
-    "[length] * [passenger]": "passenger distance",
-    "[length] * [mass]": "freight transport work",
-    "[population]": "population",
+#: Plain words for the dimensions people meet, keyed by a unit of each (pint orders dimensions its own way).
+_DIMENSION_EXAMPLES = {
+    "kg": "mass",
+    "L": "volume",
+    "km": "distance",
+    "kWh": "energy",
+    "vkm": "vehicle distance",
+    "pkm": "passenger distance",
+    "tkm": "freight transport work",
+    "person": "population",
 }
 
 
 def describe_dimension(unit_text: str) -> str:
-    dimension = units().dimensionality(unit_text)
-    return _DIMENSION_NAMES.get(dimension, dimension)
+    dimension = units().parse(unit_text).dimensionality
+    for example, words in _DIMENSION_EXAMPLES.items():
+        if units().parse(example).dimensionality == dimension:
+            return words
+    return str(dimension)
 
 
 def split_factor_unit(unit_text: str) -> tuple[str, str]:
@@ -102,9 +106,7 @@ class ConversionBuilder:
         return ""
 
     def for_direct(self, factor: EmissionFactor) -> int:
-        return self._add(
-            ("direct", factor.factor_id), lambda: Conversion(factor, "t", 1.0, "reported directly")
-        )
+        return self._add(("direct", factor.factor_id), lambda: Conversion(factor, "t", 1.0, "reported directly"))
 
     def for_factor(
         self,
@@ -158,9 +160,7 @@ class ConversionBuilder:
             if problem:
                 raise IncompatibleUnits(problem)
             return factor
-        return inline_factor(
-            {"CO2e": float(value.replace(",", ""))}, unit_text, source, "market-based factor"
-        )
+        return inline_factor({"CO2e": float(value.replace(",", ""))}, unit_text, source, "market-based factor")
 
     def _add(self, key: tuple[object, ...], build: Any) -> int:
         if key not in self._index:
@@ -223,13 +223,18 @@ class ConversionBuilder:
             return
         self._warned.add(factor.factor_id)
 
-        def warn(reason: str) -> None:
-            self.warnings.append(InputIssue("", 0, "factor_id", reason, code="warning", severity="warning"))
+        def warn(code: str, reason: str) -> None:
+            self.warnings.append(InputIssue("", 0, "factor_id", reason, code=code, severity="warning"))
 
         if factor.status in ("secondary", "derived", "unconfirmed"):
-            warn(f"factor {factor.factor_id} is {factor.status}: verify against {factor.source}")
+            warn(
+                f"factor_{factor.status}",
+                f"factor {factor.factor_id} is {factor.status}: verify against {factor.source}",
+            )
         if factor.is_co2e_only:
             warn(
-                f"factor {factor.factor_id} is published as CO2e only (GWP basis: {factor.gwp_basis or 'unstated'}); "
-                "it is kept as CO2e and not re-weighted when the GWP set changes"
+                "co2e_only_factor",
+                f"factor {factor.factor_id} is published as CO2e only "
+                f"(GWP basis: {factor.gwp_basis or 'unstated'}); "
+                "it is kept as CO2e and not re-weighted when the GWP set changes",
             )

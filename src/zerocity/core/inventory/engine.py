@@ -57,11 +57,9 @@ def compute_inventory(
         )
         / KG_PER_T
     )
-    has_values = (
-        np.bincount(compiled.ref_index, weights=(compiled.conversion_index >= 0), minlength=n_refs) > 0
-    )
+    has_values = np.bincount(compiled.ref_index, weights=(compiled.conversion_index >= 0), minlength=n_refs) > 0
 
-    market_t = _market_scope2(compiled, weights, co2e_t)
+    market_t = _market_scope2(compiled, weights, co2e_t, catalogue)
     quality = _worst_quality_per_ref(compiled, n_refs)
     return InventoryResult(
         catalogue=catalogue,
@@ -77,17 +75,17 @@ def compute_inventory(
     )
 
 
-def _market_scope2(compiled: CompiledActivity, weights: FloatArray, location_co2e_t: FloatArray) -> float:
+def _market_scope2(
+    compiled: CompiledActivity, weights: FloatArray, location_co2e_t: FloatArray, catalogue: GpcCatalogue
+) -> float:
     """Market-based scope 2: rows with a contract factor use it; others keep their location-based figure
     (Taiwan publishes no residual mix: DOMAIN.md §2, a documented simplification)."""
     has_market = compiled.market_conversion_index >= 0
     if not has_market.any():
         return float("nan")
-    market_kg = (
-        compiled.amount[has_market, None] * compiled.gas_matrix[compiled.market_conversion_index[has_market]]
-    )
+    market_kg = compiled.amount[has_market, None] * compiled.gas_matrix[compiled.market_conversion_index[has_market]]
     market_rows = (market_kg @ weights) / KG_PER_T
-    scope2 = np.asarray([r.scope == 2 for r in gpc_catalogue().refs])[compiled.ref_index]
+    scope2 = np.asarray([r.scope == 2 for r in catalogue.refs])[compiled.ref_index]
     return float(location_co2e_t[scope2 & ~has_market].sum() + market_rows.sum())
 
 

@@ -33,14 +33,10 @@ class IssueCollector:
         positions = np.flatnonzero(mask)
         room = self.room()
         for position in positions[:room].tolist():
-            self._errors.append(
-                InputIssue(self.raw.file, int(self.raw.row_numbers[position]), column, reason)
-            )
+            self._errors.append(InputIssue(self.raw.file, int(self.raw.row_numbers[position]), column, reason))
         self._overflow += max(len(positions) - room, 0)
 
-    def rows_with(
-        self, column: RawColumn, text: str, name: str, reason: str, among: BoolArray | None = None
-    ) -> None:
+    def rows_with(self, column: RawColumn, text: str, name: str, reason: str, among: BoolArray | None = None) -> None:
         code = list(column.uniques).index(text)
         mask = column.codes == code
         self.rows(mask if among is None else mask & among, name, reason)
@@ -51,17 +47,13 @@ class IssueCollector:
 
     def warn(self, column: str, reason: str, position: int | None = None) -> None:
         row = int(self.raw.row_numbers[position]) if position is not None else 0
-        self._warnings.append(
-            InputIssue(self.raw.file, row, column, reason, code="warning", severity="warning")
-        )
+        self._warnings.append(InputIssue(self.raw.file, row, column, reason, code="warning", severity="warning"))
 
     def errors(self) -> list[InputIssue]:
         issues = list(self._errors)
         if self._overflow:
             issues.append(
-                InputIssue(
-                    self.raw.file, 0, "", f"… and {self._overflow} more problems not listed", code="overflow"
-                )
+                InputIssue(self.raw.file, 0, "", f"… and {self._overflow} more problems not listed", code="overflow")
             )
         return issues
 

@@ -8,7 +8,8 @@ from typing import Any
 
 import numpy as np
 
-from zerocity.core.gpc import GpcCatalogue, ReferenceNumber
+from zerocity.core.errors import ZeroCityError
+from zerocity.core.gpc import TOTALS, GpcCatalogue, ReferenceNumber
 from zerocity.core.gwp import GwpSet
 from zerocity.core.inventory.compiled import CompiledActivity
 from zerocity.core.table import BoolArray, FloatArray
@@ -34,16 +35,15 @@ class InventoryResult:
     def total(self, name: str) -> float:
         """``basic``, ``basic_plus``, ``territorial``, ``other_scope3`` or ``basic_plus_s3`` in t CO2e."""
         refs = self.catalogue.refs
+        if name not in (*TOTALS, "basic_plus_s3"):
+            raise ZeroCityError(f"unknown total {name!r}; use one of {', '.join((*TOTALS, 'basic_plus_s3'))}")
         if name == "basic_plus_s3":
             return self.total("basic_plus") + self.total("other_scope3")
         return self._sum([getattr(r, name) for r in refs])
 
     def scope(self, scope: int, *, excluding_generation: bool = False) -> float:
         return self._sum(
-            [
-                r.scope == scope and not (excluding_generation and r.is_grid_generation)
-                for r in self.catalogue.refs
-            ]
+            [r.scope == scope and not (excluding_generation and r.is_grid_generation) for r in self.catalogue.refs]
         )
 
     @property

@@ -40,9 +40,7 @@ def _specs() -> dict[str, MethodSpec]:
     specs = {name: MethodSpec(name, fn, _WASTE_REFS[name]) for name, fn in WASTE_METHODS.items()}
     specs.update({name: MethodSpec(name, fn, ("III.4.",)) for name, fn in WASTEWATER_METHODS.items()})
     specs["td_losses"] = MethodSpec("td_losses", GRID_METHODS["td_losses"], _TD_REFS)
-    specs["allocation"] = MethodSpec(
-        "allocation", GRID_METHODS["allocation"], ("I.", "II.", "III.", "IV.", "V.")
-    )
+    specs["allocation"] = MethodSpec("allocation", GRID_METHODS["allocation"], ("I.", "II.", "III.", "IV.", "V."))
     return specs
 
 

@@ -250,8 +250,7 @@ def landfill_fod(params: MethodParams, inventory_year: int) -> MethodFactors:
     params.check_all_used()
     years_after = inventory_year - deposit_year
     decomposed_c_kg_per_t = sum(
-        KG_PER_T * doc * site.docf * site.mcf * _share_decomposing(rates[c], years_after)
-        for c, doc in carbon.items()
+        KG_PER_T * doc * site.docf * site.mcf * _share_decomposing(rates[c], years_after) for c, doc in carbon.items()
     )
     ch4 = decomposed_c_kg_per_t * site.ch4_per_decomposed_c()
     return MethodFactors(
