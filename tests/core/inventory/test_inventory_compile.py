@@ -13,40 +13,15 @@ import pytest
 
 from zerocity.core.errors import InputErrors, InputIssue
 from zerocity.core.factors import bundled_library
+from zerocity.core.inventory.columns import KNOWN
 from zerocity.core.inventory.compile import compile_activity, parse_number
 from zerocity.core.inventory.compiled import CompiledActivity
 from zerocity.core.table import RawTable
 
 FILE = "activity.csv"
 YEAR = 2021
-HEADER = (
-    "year",
-    "gpc_ref",
-    "scope",
-    "activity_value",
-    "activity_unit",
-    "factor_id",
-    "fuel",
-    "ef_co2",
-    "ef_ch4",
-    "ef_n2o",
-    "ef_co2e",
-    "ef_unit",
-    "emissions_tco2e",
-    "gas",
-    "emissions_t",
-    "notation_key",
-    "method",
-    "method_params",
-    "ncv",
-    "ncv_unit",
-    "density",
-    "density_unit",
-    "market_ef_co2e",
-    "market_ef_unit",
-    "data_quality",
-    "description",
-)
+# Every column the engine reads; cells a row does not name stay blank.
+HEADER = KNOWN
 GAS_ROW = {
     "gpc_ref": "I.1.1",
     "activity_value": "10",
@@ -201,12 +176,11 @@ def test_a_chosen_year_with_no_rows_is_an_error() -> None:
 
 
 def test_several_cities_without_a_chosen_city_is_an_error_and_a_chosen_city_selects_its_rows() -> None:
-    header = (*HEADER, "city")
-    rows = [[*row(**GAS_ROW), "Kaohsiung"], [*row(**GRID_ROW), "Tainan"]]
+    rows = [row(**GAS_ROW, city="Kaohsiung"), row(**GRID_ROW, city="Tainan")]
     with pytest.raises(InputErrors) as caught:
-        compile_activity(raw_table(rows, header), bundled_library())
+        compile_activity(raw_table(rows), bundled_library())
     assert "several cities" in caught.value.issues[0].reason
-    compiled = compile_activity(raw_table(rows, header), bundled_library(), city="Tainan")
+    compiled = compile_activity(raw_table(rows), bundled_library(), city="Tainan")
     assert compiled.city == "Tainan"
     assert compiled.row_numbers.tolist() == [3]
 
