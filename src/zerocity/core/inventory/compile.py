@@ -552,7 +552,7 @@ class _Compiler:
         self.issues.rows(wanted & ~scope2, "market_factor_id", "market-based factors apply to scope 2 rows only")
         self.issues.rows(has_id & has_value, "market_factor_id", "give market_factor_id or market_ef_co2e, not both")
         self.issues.rows(has_value & self.blank["market_ef_unit"], "market_ef_unit", "market_ef_co2e needs its unit")
-        usable = wanted & scope2 & activity & ~(has_id & has_value)
+        usable = wanted & scope2 & activity & ~(has_id & has_value) & ~(has_value & self.blank["market_ef_unit"])
         for position in np.flatnonzero(usable).tolist():
             texts = {c: self.col[c].uniques[self.col[c].codes[position]] for c in _UNIT_TEXT_COLUMNS}
             try:
