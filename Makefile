@@ -1,7 +1,7 @@
-.PHONY: run test bootstrap lint bench lock clean
+.PHONY: run test bootstrap lint bench lock messages clean
 
 run: bootstrap
-	.venv/bin/zerocity demo
+	.venv/bin/zerocity serve --demo
 
 test:
 	scripts/test
@@ -19,6 +19,10 @@ bench: bootstrap
 lock:
 	.tools/bin/uv lock --python python3
 	.tools/bin/uv export --frozen --format requirements-txt --all-groups --no-emit-project > requirements.lock
+
+# Re-extract translatable text into src/zerocity/locale/ and merge it into the zh_Hant and en catalogues.
+messages: bootstrap
+	scripts/messages
 
 clean:
 	rm -rf .venv .tools var

@@ -13,6 +13,7 @@ from typing import Annotated, TypeVar
 
 import typer
 
+from zerocity.cli_platform import register as register_platform_commands
 from zerocity.core.errors import InputErrors, ZeroCityError
 from zerocity.core.factors import EmissionFactor
 from zerocity.core.gwp import DEFAULT_GWP_SET, gwp_set_names
@@ -25,6 +26,7 @@ inventory_app = typer.Typer(help="Compute community inventories (GPC).", no_args
 factors_app = typer.Typer(help="Browse the emission factor library.", no_args_is_help=True)
 app.add_typer(inventory_app, name="inventory")
 app.add_typer(factors_app, name="factors")
+register_platform_commands(app)
 
 EXIT_INPUT_ERROR = 1
 EXIT_INTERNAL_ERROR = 70
@@ -215,6 +217,14 @@ def main() -> None:
         raise
     except KeyboardInterrupt:
         sys.exit(130)
+    except InputErrors as exc:
+        for issue in exc.issues:
+            typer.echo(f"error: {issue}", err=True)
+        typer.echo(f"{len(exc.issues)} problem(s); nothing was saved.", err=True)
+        sys.exit(EXIT_INPUT_ERROR)
+    except ZeroCityError as exc:
+        typer.echo(f"error: {exc.message}", err=True)
+        sys.exit(EXIT_INPUT_ERROR)
     except Exception as exc:  # the last line of defence; details go to stderr for the bug report
         typer.echo(f"internal error: {type(exc).__name__}: {exc}\nPlease report this to the ZeroCity team.", err=True)
         sys.exit(EXIT_INTERNAL_ERROR)

@@ -7,7 +7,8 @@ from pathlib import Path
 
 from zerocity.core.errors import InputErrors, InputIssue, InvalidData
 from zerocity.core.factors import EmissionFactor, FactorLibrary, bundled_library, factor_from_row
-from zerocity.ingest.tables import read_table
+from zerocity.core.table import RawTable
+from zerocity.ingest.tables import read_table, read_table_bytes
 
 #: Columns of a user factor file (README, "Your own factors").
 FACTOR_FILE_COLUMNS = ("factor_id", "activity_unit", "mass_unit", "source")
@@ -15,11 +16,21 @@ FACTOR_FILE_COLUMNS = ("factor_id", "activity_unit", "mass_unit", "source")
 
 def load_factor_library(factor_files: Sequence[str | Path] = ()) -> FactorLibrary:
     """The bundled library plus every factor in ``factor_files``; all problems are reported at once."""
+    return _library_with_tables([read_table(path) for path in factor_files])
+
+
+def library_with_factor_files(files: Sequence[tuple[str, bytes]]) -> FactorLibrary:
+    """As ``load_factor_library``, for files held in memory or in the database: ``(file name, content)``."""
+    return _library_with_tables([read_table_bytes(content, name) for name, content in files])
+
+
+def _library_with_tables(tables: Sequence[RawTable]) -> FactorLibrary:
     library = bundled_library()
+    if not tables:
+        return library
     extra: list[EmissionFactor] = []
     issues: list[InputIssue] = []
-    for path in factor_files:
-        table = read_table(path)
+    for table in tables:
         missing = [c for c in FACTOR_FILE_COLUMNS if c not in table.columns]
         if missing:
             issues.append(
@@ -38,4 +49,4 @@ def load_factor_library(factor_files: Sequence[str | Path] = ()) -> FactorLibrar
     try:
         return library.with_factors(extra)
     except InvalidData as exc:
-        raise InputErrors([InputIssue(str(factor_files[0]), 0, "factor_id", exc.message)]) from None
+        raise InputErrors([InputIssue(tables[0].file, 0, "factor_id", exc.message)]) from None

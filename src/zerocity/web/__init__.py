@@ -1,0 +1,1 @@
+"""Web adapter: FastAPI app, routers, templates and static files."""

@@ -1,0 +1,1 @@
+"""Tests of ``zerocity.store``: migrations, engines and transactions, on SQLite and PostgreSQL."""
