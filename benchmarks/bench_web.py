@@ -2,7 +2,7 @@
 
 Usage::
 
-    .venv/bin/python benchmarks/bench_web.py [--seconds 10] [--warmup 3] [--concurrency 50] [--workers 1]
+    .venv/bin/python benchmarks/bench_web.py [--seconds 10] [--warmup 3] [--concurrency 50] [--workers 2]
         [--tool auto|wrk|python]
 
 Starts ``python -m zerocity serve --demo`` on a free loopback port with a temporary data directory, waits for
@@ -344,7 +344,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--one-client", type=float, default=2.0, help="seconds of one client's serial requests per target (0: none)"
     )
-    parser.add_argument("--workers", type=int, default=1, help="passed to zerocity serve --workers")
+    parser.add_argument("--workers", type=int, default=2, help="passed to zerocity serve --workers (2: one per core)")
     parser.add_argument("--tool", choices=("auto", "wrk", "python"), default="auto", help="load generator")
     args = parser.parse_args(argv)
 

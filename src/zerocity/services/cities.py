@@ -13,7 +13,7 @@ from zerocity.services import audit
 from zerocity.services.actor import Actor
 from zerocity.services.errors import Conflict, NotFound
 from zerocity.services.text import Text
-from zerocity.store.models import City, CityStat
+from zerocity.store.models import City, CityStat, Inventory
 
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 
@@ -73,6 +73,17 @@ def city_view(session: Session, slug: str) -> CityView:
     return CityView(city, stats)
 
 
+def fingerprint(session: Session, slug: str) -> tuple[object, ...]:
+    """What a city's pages are made of, as ids and versions: it changes whenever any of it changes."""
+    city = session.execute(select(City.id, City.version).where(City.slug == slug)).first()
+    if city is None:
+        raise NotFound("no such city", slug=slug)
+    rows = session.execute(
+        select(Inventory.id, Inventory.version, Inventory.published).where(Inventory.city_id == city.id)
+    ).all()
+    return (city.id, city.version, tuple(sorted(tuple(r) for r in rows)))
+
+
 def create_city(session: Session, actor: Actor, fields: NewCity) -> City:
     actor.require_admin()
     if session.scalar(select(City.id).where(City.slug == fields.slug)) is not None:
@@ -117,6 +128,7 @@ def set_stat(session: Session, actor: Actor, slug: str, fields: StatFields) -> C
         old = {k: getattr(stat, k) for k in ("population", "gdp", "gdp_unit", "source")}
     for name, value in fields.model_dump(exclude={"year"}).items():
         setattr(stat, name, value)
+    city.version += 1  # figures shown with the city (per capita) changed: caches keyed on the version move on
     audit.record(session, actor, entity="city_stat", entity_id=f"{city.id}:{fields.year}", action="set",
                  city_id=city.id, old=old, new=fields.model_dump())  # fmt: skip
     return stat

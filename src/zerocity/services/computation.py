@@ -144,7 +144,8 @@ def finite(value: Any) -> Any:
 
 
 def row_outputs(result: InventoryResult, n_rows: int) -> tuple[list[float | None], list[dict[str, Any] | None]]:
-    """Per input row: its t CO2e and how it was computed (factor, source, status, conversion, method, GWP)."""
+    """Per input row: its t CO2e and how it was computed (factor, source, status, conversion, method, GWP).
+    Rows sharing a conversion share one (JSON-safe) detail dict."""
     compiled = result.compiled
     co2e: list[float | None] = [None] * n_rows
     detail: list[dict[str, Any] | None] = [None] * n_rows
@@ -165,6 +166,7 @@ def row_outputs(result: InventoryResult, n_rows: int) -> tuple[list[float | None
                 "gwp": result.gwp.name,
             }
         )
+    per_conversion = [finite(d) for d in per_conversion]  # once per conversion, not once per row
     values = result.row_co2e_t.tolist()
     for i, (position, conversion_index) in enumerate(
         zip(compiled.positions.tolist(), compiled.conversion_index.tolist(), strict=True)
@@ -227,7 +229,7 @@ def recompute(session: Session, inventory: Inventory, file: str) -> InventoryRes
     if changed:
         session.execute(
             update(ActivityRecord),
-            [{"id": ids[i], "co2e_t": co2e[i], "detail": finite(detail[i])} for i in changed],
+            [{"id": ids[i], "co2e_t": co2e[i], "detail": detail[i]} for i in changed],
         )
     store_result(session, inventory, result)
     return result

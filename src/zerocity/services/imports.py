@@ -196,7 +196,7 @@ def commit_import(session: Session, actor: Actor, batch_id: int, *, reason: str 
                 "gpc_ref": rows.rows[i][rows.header.index("gpc_ref")].strip(),
                 "cells": rows.cells(i),
                 "co2e_t": co2e[i],
-                "detail": finite(detail[i]),
+                "detail": detail[i],
                 "updated_at": now,
                 "updated_by": actor.user_id,
             }

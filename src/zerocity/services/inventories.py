@@ -66,6 +66,18 @@ def get_inventory(
     return city, inventory
 
 
+def readable_version(session: Session, actor: Actor, slug: str, year: int) -> tuple[int, int]:
+    """The id and version of an inventory this actor may read, without loading its results (one small query)."""
+    row = session.execute(
+        select(Inventory.id, Inventory.version, Inventory.published, Inventory.city_id)
+        .join(City, City.id == Inventory.city_id)
+        .where(City.slug == slug, Inventory.year == year)
+    ).first()
+    if row is None or not (row.published or actor.can_read_drafts(row.city_id)):
+        raise NotFound("no such inventory", slug=slug, year=year)
+    return row.id, row.version
+
+
 def create_inventory(session: Session, actor: Actor, slug: str, fields: InventoryFields) -> Inventory:
     city = get_city(session, slug)
     actor.require_edit(city.id)

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, File, Form, Path, Query, Response, UploadFile
+from fastapi import APIRouter, File, Form, Path, Query, Request, Response, UploadFile
 from sqlalchemy import select
 
 from zerocity.services import cities, imports, inventories, records
+from zerocity.services.actor import Actor
 from zerocity.services.errors import NotFound
+from zerocity.store.db import Database
 from zerocity.store.models import ActivityRecord, ImportBatch, Inventory, RefResult
 from zerocity.web.api_models import (
     MAX_ID,
@@ -37,6 +39,8 @@ from zerocity.web.api_models import (
     StatusChange,
     Totals,
 )
+from zerocity.web.cache import ResponseCache, cached_async
+from zerocity.web.deps import get_db
 from zerocity.web.routers.api import (
     OPTIONAL_AUTH,
     READ_ERRORS,
@@ -169,9 +173,30 @@ def change_status(slug: SlugPath, year: YearPath, body: StatusChange, db: DbDep,
 
 
 @router.get(f"{INVENTORY}/results", response_model=ResultsOut, responses=READ_ERRORS, openapi_extra=OPTIONAL_AUTH)
-def results(slug: SlugPath, year: YearPath, db: DbDep, actor: CallerDep) -> ResultsOut:
+async def results(request: Request, slug: SlugPath, year: YearPath, actor: CallerDep) -> Response:
     """The stored results of the last computation: GPC totals, by sector, scope, reference number and gas,
-    completeness and the GWP set used. Nothing is recomputed."""
+    completeness and the GWP set used. Nothing is recomputed. The ``ETag`` changes with the inventory's version;
+    send it back in ``If-None-Match`` to get 304 when nothing changed."""
+    # Async with one small indexed read on the event loop: a cached answer never waits for the thread pool.
+    db = get_db(request)
+    with db.read() as session:
+        inventory_id, version = inventories.readable_version(session, actor, slug, year)
+    etag = f'"{inventory_id}-{version}"'
+    if request.headers.get("if-none-match") == etag:
+        return Response(status_code=304, headers={"ETag": etag})
+
+    def build() -> Response:
+        body = _results(db, actor, slug, year).model_dump_json().encode()
+        return Response(body, media_type="application/json", headers={"ETag": etag})
+
+    return await cached_async(_results_cache, (inventory_id, version), request, build)
+
+
+#: Serialised results by inventory and version (benchmarked: see benchmarks/bench_web.py).
+_results_cache = ResponseCache(maxsize=256)
+
+
+def _results(db: Database, actor: Actor, slug: str, year: int) -> ResultsOut:
     with db.read() as session:
         city, inventory = inventories.get_inventory(session, actor, slug, year)
         refs = session.scalars(

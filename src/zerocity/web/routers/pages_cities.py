@@ -28,6 +28,7 @@ from zerocity.services.actor import Actor
 from zerocity.services.errors import NotFound
 from zerocity.store.models import City, Inventory, User
 from zerocity.web import charts
+from zerocity.web.cache import ResponseCache, cached_async
 from zerocity.web.deps import get_actor, get_db, get_locale
 from zerocity.web.i18n import formatting_locale, gettext
 from zerocity.web.render import N_, page
@@ -334,12 +335,24 @@ def dashboard_context(session: Session, actor: Actor, slug: str, year: int | Non
     return context
 
 
+#: Rendered dashboards by city data version, language and viewer (benchmarked: see benchmarks/bench_web.py).
+_dashboards = ResponseCache(maxsize=512)
+
+
 @router.get("/cities/{slug}")
-def city_dashboard(request: Request, slug: str, year: int | None = None) -> Response:
+async def city_dashboard(request: Request, slug: str, year: int | None = None) -> Response:
     actor, locale = get_actor(request), get_locale(request)
-    with get_db(request).read() as session:
-        context = dashboard_context(session, actor, slug, year, locale)
-    return page(request, "cities/dashboard.html", context)
+    db = get_db(request)
+    with db.read() as session:  # one small read on the event loop: a cached page never waits for the thread pool
+        data = cities.fingerprint(session, slug)
+    viewer = (actor.user_id, actor.is_admin, tuple(sorted(actor.roles.items())))
+
+    def render() -> Response:
+        with db.read() as session:
+            context = dashboard_context(session, actor, slug, year, locale)
+        return page(request, "cities/dashboard.html", context)
+
+    return await cached_async(_dashboards, (slug, request.url.query, locale, viewer, data), request, render)
 
 
 # --- GPC report ----------------------------------------------------------------------------------------------------
