@@ -1,4 +1,4 @@
-.PHONY: run test bootstrap lint bench lock messages clean
+.PHONY: run test bootstrap lint bench bench-web lock messages clean
 
 run: bootstrap
 	.venv/bin/zerocity serve --demo
@@ -14,6 +14,11 @@ lint: bootstrap
 
 bench: bootstrap
 	.venv/bin/python benchmarks/bench_inventory.py --rows 1000000
+
+# The web server under 50 clients (needs Debian's wrk for meaningful figures) and a 100,000-row web import.
+bench-web: bootstrap
+	.venv/bin/python benchmarks/bench_web.py
+	.venv/bin/python benchmarks/bench_import_web.py
 
 # Refresh both lock files after editing pyproject.toml (needs the package registry).
 lock:

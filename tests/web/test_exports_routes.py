@@ -4,63 +4,21 @@ from __future__ import annotations
 
 import io
 import re
-import shutil
-from collections.abc import Callable, Iterator
-from pathlib import Path
 
 import openpyxl
 import pytest
-from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from zerocity.services import cities, exports, inventories
 from zerocity.services.actor import Actor
-from zerocity.services.demo import DEMO_PASSWORD, load_demo
-from zerocity.settings import Settings
 from zerocity.store.db import Database
-from zerocity.store.migrate import upgrade
 from zerocity.store.models import City, Inventory
-from zerocity.web.app import create_app
 from zerocity.web.report_labels import xlsx_labels
 from zerocity.web.routers.exports import content_disposition
 
 PUBLISHED = "/cities/kaohsiung/inventories/2019"
 DRAFT = "/cities/kaohsiung/inventories/2020"
 EXPORTS = ("gpc.xlsx", "gpc.csv", "activity.csv", "cdp.csv")
-
-
-@pytest.fixture(scope="module")
-def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("demo") / "demo.sqlite3"
-    url = f"sqlite:///{path}"
-    upgrade(url)
-    db = Database(url)
-    load_demo(db)
-    db.dispose()
-    return path
-
-
-@pytest.fixture
-def db(demo_template: Path, tmp_path: Path) -> Iterator[Database]:
-    path = tmp_path / "zerocity.sqlite3"
-    shutil.copyfile(demo_template, path)
-    database = Database(f"sqlite:///{path}")
-    yield database
-    database.dispose()
-
-
-@pytest.fixture
-def make_client(db: Database, tmp_path: Path) -> Callable[..., TestClient]:
-    def make(email: str | None = None, locale: str = "en") -> TestClient:
-        app = create_app(Settings(data_dir=tmp_path), db=db)
-        client = TestClient(app, headers={"Origin": "http://testserver"}, follow_redirects=False)
-        client.cookies.set("zerocity_locale", locale)
-        if email:
-            answer = client.post("/login", data={"email": email, "password": DEMO_PASSWORD, "next": "/"})
-            assert answer.status_code == 303
-        return client
-
-    return make
 
 
 def basic_total(db: Database, slug: str, year: int) -> float:

@@ -3,55 +3,10 @@
 from __future__ import annotations
 
 import re
-import shutil
-from collections.abc import Callable, Iterator
-from pathlib import Path
 
-import pytest
 from fastapi.testclient import TestClient
 
-from zerocity.services.demo import DEMO_PASSWORD, load_demo
-from zerocity.settings import Settings
-from zerocity.store.db import Database
-from zerocity.store.migrate import upgrade
-from zerocity.web.app import create_app
-
 EDITOR = "editor@kaohsiung.demo"
-
-
-@pytest.fixture(scope="module")
-def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("demo") / "demo.sqlite3"
-    url = f"sqlite:///{path}"
-    upgrade(url)
-    db = Database(url)
-    load_demo(db)
-    db.dispose()
-    return path
-
-
-@pytest.fixture
-def db(demo_template: Path, tmp_path: Path) -> Iterator[Database]:
-    path = tmp_path / "zerocity.sqlite3"
-    shutil.copyfile(demo_template, path)
-    database = Database(f"sqlite:///{path}")
-    yield database
-    database.dispose()
-
-
-@pytest.fixture
-def make_client(db: Database, tmp_path: Path) -> Callable[..., TestClient]:
-    app = create_app(Settings(data_dir=tmp_path), db=db)
-
-    def make(email: str | None = None, **headers: str) -> TestClient:
-        client = TestClient(app, headers={"Origin": "http://testserver", **headers}, follow_redirects=False)
-        client.cookies.set("zerocity_locale", "en")
-        if email:
-            answer = client.post("/login", data={"email": email, "password": DEMO_PASSWORD, "next": "/"})
-            assert answer.status_code == 303
-        return client
-
-    return make
 
 
 def new_token(client: TestClient, name: str = "nightly meter import") -> str:
@@ -93,7 +48,7 @@ def test_a_new_token_is_shown_once_and_never_again(make_client) -> None:
 def test_a_new_token_works_as_a_bearer_token_and_revoking_it_stops_it(make_client) -> None:
     owner = make_client(EDITOR)
     plain = new_token(owner)
-    script = make_client(Authorization=f"Bearer {plain}")
+    script = make_client(headers={"Authorization": f"Bearer {plain}"})
 
     signed_in = script.get("/account")
     assert signed_in.status_code == 200
@@ -127,7 +82,7 @@ def test_nobody_revokes_another_users_token(make_client) -> None:
     answer = make_client("viewer@kaohsiung.demo").post(f"/account/tokens/{token_id.group(1)}/revoke")
 
     assert answer.status_code == 404
-    assert make_client(Authorization=f"Bearer {plain}").get("/account").status_code == 200
+    assert make_client(headers={"Authorization": f"Bearer {plain}"}).get("/account").status_code == 200
 
 
 def test_a_cross_site_form_cannot_create_a_token(make_client) -> None:

@@ -8,21 +8,14 @@ from __future__ import annotations
 
 import io
 import re
-import shutil
-from collections.abc import Callable, Iterator
-from pathlib import Path
 
 import openpyxl
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
-from zerocity.services.demo import DEMO_PASSWORD, load_demo
-from zerocity.settings import Settings
 from zerocity.store.db import Database
-from zerocity.store.migrate import upgrade
 from zerocity.store.models import ActivityRecord, AuditEntry, City, ImportBatch, Inventory
-from zerocity.web.app import create_app
 from zerocity.web.i18n import format_tonnes
 
 EDITOR = "editor@kaohsiung.demo"
@@ -42,44 +35,6 @@ GOOD_ROWS = [
 
 def csv_file(rows: list[str]) -> bytes:
     return ("\n".join([HEADER, *rows]) + "\n").encode()
-
-
-# -- fixtures ------------------------------------------------------------------------------------------------------
-@pytest.fixture(scope="module")
-def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The demo database, migrated and loaded once; each test gets its own copy of the file."""
-    path = tmp_path_factory.mktemp("demo") / "demo.sqlite3"
-    url = f"sqlite:///{path}"
-    upgrade(url)
-    db = Database(url)
-    load_demo(db)
-    db.dispose()
-    return path
-
-
-@pytest.fixture
-def db(demo_template: Path, tmp_path: Path) -> Iterator[Database]:
-    path = tmp_path / "zerocity.sqlite3"
-    shutil.copyfile(demo_template, path)
-    database = Database(f"sqlite:///{path}")
-    yield database
-    database.dispose()
-
-
-@pytest.fixture
-def make_client(db: Database, tmp_path: Path) -> Callable[..., TestClient]:
-    """``make_client(email=None, locale="en", **settings)``: a browser-like client, signed in when given an e-mail."""
-
-    def make(email: str | None = None, locale: str = "en", **settings: object) -> TestClient:
-        app = create_app(Settings(data_dir=tmp_path, **settings), db=db)  # type: ignore[arg-type]
-        client = TestClient(app, headers={"Origin": "http://testserver"}, follow_redirects=False)
-        client.cookies.set("zerocity_locale", locale)
-        if email:
-            answer = client.post("/login", data={"email": email, "password": DEMO_PASSWORD, "next": "/"})
-            assert answer.status_code == 303, answer.text
-        return client
-
-    return make
 
 
 def inventory_row(db: Database, year: int = 2020, slug: str = "kaohsiung") -> Inventory:

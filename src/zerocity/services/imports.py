@@ -37,6 +37,8 @@ from zerocity.services.text import checked_reason, clean_filename
 from zerocity.store.models import ActivityRecord, City, ImportBatch, Inventory, utcnow
 
 MODES = ("replace", "append")
+#: The default upload limit when the caller passes none (deployments set ZEROCITY_MAX_UPLOAD_BYTES).
+DEFAULT_MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 ACCEPTED_SUFFIXES = (".csv", ".txt", ".xlsx")
 #: Errors kept with a rejected batch; the count is always exact.
 MAX_STORED_ISSUES = 1000
@@ -92,7 +94,7 @@ def preview_import(
     data: bytes,
     *,
     mode: str = "replace",
-    max_bytes: int = 20 * 1024 * 1024,
+    max_bytes: int = DEFAULT_MAX_UPLOAD_BYTES,
 ) -> Preview:
     city, inventory = get_inventory(session, actor, slug, year)
     actor.require_edit(city.id)
@@ -238,7 +240,7 @@ def import_file(
     data: bytes,
     *,
     mode: str = "replace",
-    max_bytes: int = 20 * 1024 * 1024,
+    max_bytes: int = DEFAULT_MAX_UPLOAD_BYTES,
 ) -> ImportBatch:
     """Preview and commit in one go (the CLI and scripts); raises ``InputErrors`` when the file has problems."""
     preview = preview_import(session, actor, slug, year, filename, data, mode=mode, max_bytes=max_bytes)

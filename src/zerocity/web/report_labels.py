@@ -55,6 +55,43 @@ ENGINE_GAS_LABELS: Final[tuple[str, ...]] = (
     N_("CO2(b)"),
 )
 
+#: GPC sector names exactly as ``data/gpc/reference_numbers.csv`` spells them (pages and reports share them).
+GPC_SECTORS: Final[tuple[str, ...]] = (
+    N_("Stationary energy"),
+    N_("Transportation"),
+    N_("Waste"),
+    N_("Industrial processes and product use (IPPU)"),
+    N_("Agriculture, forestry and other land use (AFOLU)"),
+    N_("Other scope 3"),
+)
+
+#: GPC sub-sector names as the catalogue spells them ("Other scope 3" is both the sector and the sub-sector of VI.1).
+GPC_SUBSECTORS: Final[tuple[str, ...]] = (
+    N_("Residential buildings"),
+    N_("Commercial and institutional buildings and facilities"),
+    N_("Manufacturing industries and construction"),
+    N_("Energy industries"),
+    N_("Agriculture, forestry and fishing activities"),
+    N_("Non-specified sources"),
+    N_("Fugitive emissions from mining, processing, storage and transportation of coal"),
+    N_("Fugitive emissions from oil and natural gas systems"),
+    N_("On-road transportation"),
+    N_("Railways"),
+    N_("Waterborne navigation"),
+    N_("Aviation"),
+    N_("Off-road transportation"),
+    N_("Solid waste disposal"),
+    N_("Biological treatment of waste"),
+    N_("Incineration and open burning"),
+    N_("Wastewater treatment and discharge"),
+    N_("Industrial processes"),
+    N_("Product use"),
+    N_("Livestock"),
+    N_("Land"),
+    N_("Aggregate sources and non-CO2 emission sources on land"),
+    GPC_SECTORS[-1],  # "Other scope 3": the same msgid, written once so that extraction counts it once
+)
+
 REPORT_MSGIDS: Final[tuple[str, ...]] = (
     # --- Sheet names (at most 31 characters, none of []:*?/\ once translated) -------------------------------
     N_("GPC summary"),
@@ -107,37 +144,8 @@ REPORT_MSGIDS: Final[tuple[str, ...]] = (
     N_("Data quality"),
     # TRANSLATORS: column of the GPC table: whether the reference number counts in the territorial total.
     N_("Territorial"),
-    # --- GPC catalogue: sectors (data/gpc/reference_numbers.csv) --------------------------------------------
-    N_("Stationary energy"),
-    N_("Transportation"),
-    N_("Waste"),
-    N_("Industrial processes and product use (IPPU)"),
-    N_("Agriculture, forestry and other land use (AFOLU)"),
-    N_("Other scope 3"),
-    # --- GPC catalogue: sub-sectors -------------------------------------------------------------------------
-    N_("Residential buildings"),
-    N_("Commercial and institutional buildings and facilities"),
-    N_("Manufacturing industries and construction"),
-    N_("Energy industries"),
-    N_("Agriculture, forestry and fishing activities"),
-    N_("Non-specified sources"),
-    N_("Fugitive emissions from mining, processing, storage and transportation of coal"),
-    N_("Fugitive emissions from oil and natural gas systems"),
-    N_("On-road transportation"),
-    N_("Railways"),
-    N_("Waterborne navigation"),
-    N_("Aviation"),
-    N_("Off-road transportation"),
-    N_("Solid waste disposal"),
-    N_("Biological treatment of waste"),
-    N_("Incineration and open burning"),
-    N_("Wastewater treatment and discharge"),
-    N_("Industrial processes"),
-    N_("Product use"),
-    N_("Livestock"),
-    N_("Land"),
-    N_("Aggregate sources and non-CO2 emission sources on land"),
-    # ("Other scope 3" is also the sub-sector of VI.1.)
+    # --- GPC catalogue: sectors and sub-sectors (data/gpc/reference_numbers.csv) --------------------------------
+    *dict.fromkeys((*GPC_SECTORS, *GPC_SUBSECTORS)),
     # --- GPC catalogue: emission sources --------------------------------------------------------------------
     N_("Fuel combustion within the city boundary"),
     N_("Grid-supplied energy consumed within the city boundary"),

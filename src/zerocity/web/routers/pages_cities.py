@@ -32,48 +32,16 @@ from zerocity.web.cache import ResponseCache, cached_async
 from zerocity.web.deps import get_actor, get_db, get_locale
 from zerocity.web.i18n import formatting_locale, gettext
 from zerocity.web.render import N_, page
+from zerocity.web.report_labels import GPC_SECTORS, GPC_SUBSECTORS
 
 router = APIRouter(include_in_schema=False)
 
 #: Times on these pages are shown in Taiwan's zone (the member cities' own), not the server's UTC.
 DISPLAY_TIMEZONE: Final[str] = "Asia/Taipei"
 
-#: GPC sector names exactly as ``data/gpc/reference_numbers.csv`` spells them, marked for translation.
-SECTOR_NAMES: Final[tuple[str, ...]] = (
-    N_("Stationary energy"),
-    N_("Transportation"),
-    N_("Waste"),
-    N_("Industrial processes and product use (IPPU)"),
-    N_("Agriculture, forestry and other land use (AFOLU)"),
-    N_("Other scope 3"),
-)
-
-#: GPC sub-sector names as the catalogue spells them.
-SUBSECTOR_NAMES: Final[tuple[str, ...]] = (
-    N_("Residential buildings"),
-    N_("Commercial and institutional buildings and facilities"),
-    N_("Manufacturing industries and construction"),
-    N_("Energy industries"),
-    N_("Agriculture, forestry and fishing activities"),
-    N_("Non-specified sources"),
-    N_("Fugitive emissions from mining, processing, storage and transportation of coal"),
-    N_("Fugitive emissions from oil and natural gas systems"),
-    N_("On-road transportation"),
-    N_("Railways"),
-    N_("Waterborne navigation"),
-    N_("Aviation"),
-    N_("Off-road transportation"),
-    N_("Solid waste disposal"),
-    N_("Biological treatment of waste"),
-    N_("Incineration and open burning"),
-    N_("Wastewater treatment and discharge"),
-    N_("Industrial processes"),
-    N_("Product use"),
-    N_("Livestock"),
-    N_("Land"),
-    N_("Aggregate sources and non-CO2 emission sources on land"),
-    N_("Other scope 3"),
-)
+#: The GPC catalogue's names, marked for translation once for pages and reports alike.
+SECTOR_NAMES: Final[tuple[str, ...]] = GPC_SECTORS
+SUBSECTOR_NAMES: Final[tuple[str, ...]] = GPC_SUBSECTORS
 
 #: Shorter sector names for chart axes, where a long name would be cut off on a phone.
 SECTOR_CHART_NAMES: Final[Mapping[str, str]] = {
