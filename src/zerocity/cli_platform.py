@@ -111,6 +111,34 @@ def users_create(
         typer.echo(f"created user {user.id} {user.email}")
 
 
+@users_app.command("grant")
+def users_grant(
+    email: str,
+    city: str,
+    role: Annotated[str, typer.Argument(help="editor or viewer")],
+    data_dir: DataDir = None,
+) -> None:
+    """Give an account a role in one city (an editor changes only that city's data)."""
+    from sqlalchemy import select
+
+    from zerocity.services import accounts, cities
+    from zerocity.services.actor import Actor
+    from zerocity.services.errors import NotFound
+    from zerocity.store.db import Database
+    from zerocity.store.models import User
+
+    settings = _settings(data_dir)
+    _prepare(settings, demo=False)
+    db = Database(settings.resolved_database_url())
+    with db.write() as session:
+        user_id = session.scalar(select(User.id).where(User.email == accounts.normalise_email(email)))
+        if user_id is None:
+            raise NotFound(f"no account {email}")
+        target = cities.get_city(session, city)
+        accounts.grant_role(session, Actor.system(), user_id=user_id, city_id=target.id, role=role)
+    typer.echo(f"{email} is now {role} of {city}")
+
+
 @store_app.command("import")
 def store_import(
     city: str,
