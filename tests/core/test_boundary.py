@@ -28,6 +28,13 @@ FORBIDDEN_TOP_LEVEL = frozenset(
         "typer",
         "rich",
         "click",
+        "uvicorn",
+        "psycopg",
+        "argon2",
+        "limits",
+        "httpx",
+        "vl_convert",
+        "markupsafe",
     }
 )
 FORBIDDEN_ZEROCITY = ("ingest", "services", "reports", "cli", "web", "store", "search")

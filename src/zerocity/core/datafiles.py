@@ -10,7 +10,11 @@ from importlib import resources
 from zerocity.core.errors import InvalidData
 
 #: Every status a reference row may carry (STYLE.md §7, DOMAIN.md status labels).
-STATUSES = frozenset({"published", "secondary", "derived", "target", "unconfirmed", "user"})
+#: ``projection`` (a modelled future value) and ``illustrative`` (a placeholder with no citable source) are used
+#: by planning data; neither is usable in an inventory (``factors.USABLE_STATUSES``).
+STATUSES = frozenset(
+    {"published", "secondary", "derived", "target", "unconfirmed", "user", "projection", "illustrative"}
+)
 
 
 @cache
