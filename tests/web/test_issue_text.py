@@ -35,7 +35,6 @@ from zerocity.services.imports import _check_upload, issue_dict
 from zerocity.services.inventory import compute_inventory_file
 from zerocity.web import i18n, issue_text
 from zerocity.web.issue_text import (
-    FRAGMENT_PATH,
     TEMPLATES,
     column_label,
     template_of,
@@ -893,44 +892,32 @@ def test_templates_are_distinct() -> None:
     assert len({template.msgid for template in TEMPLATES}) == len(TEMPLATES)
 
 
-# --- The fragment catalogue ---------------------------------------------------------------------------------------
+# --- The catalogue ------------------------------------------------------------------------------------------------
 
 
-def _fragment() -> Any:
-    with FRAGMENT_PATH.open("rb") as po_file:
+def _catalogue() -> Any:
+    with (i18n.LOCALE_DIR / "zh_Hant" / "LC_MESSAGES" / "messages.po").open("rb") as po_file:
         return read_po(po_file, locale=ZH)
 
 
-def test_the_fragment_holds_exactly_the_messages_marked_in_the_module() -> None:
+def test_every_message_of_the_module_is_a_reviewed_chinese_translation_keeping_its_placeholders() -> None:
     source = Path(issue_text.__file__)
     extracted = {
         (context, message if isinstance(message, str) else message[0])
         for _, message, _, context in extract_from_file("python", source, keywords=DEFAULT_KEYWORDS)
     }
-    in_fragment = {(m.context, m.id) for m in _fragment() if m.id}
-    assert extracted == in_fragment
-
-
-def test_every_fragment_entry_is_a_reviewed_chinese_translation_keeping_its_placeholders() -> None:
-    catalog = _fragment()
-    assert [(message.id, errors) for message, errors in catalog.check()] == []
-    for message in catalog:
-        if message.id:
-            assert not message.fuzzy, message.id
-            assert CJK.search(message.string), message.id
-            assert set(PLACEHOLDER.findall(message.string)) == set(PLACEHOLDER.findall(message.id)), message.id
-
-
-def test_translations_come_from_the_fragment_while_the_main_catalogue_lacks_them(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    monkeypatch.setattr(i18n, "get_translations", lambda locale: NullTranslations())
-    assert translate_reason("the file has no activity rows", ZH) == "檔案沒有任何活動數據列"
+    entries = {(m.context, m.id): m for m in _catalogue() if m.id}
+    assert len(extracted) > 100
+    for key in sorted(extracted, key=str):
+        message = entries.get(key)
+        assert message is not None, key
+        assert not message.fuzzy, key
+        assert CJK.search(message.string), key
+        assert set(PLACEHOLDER.findall(message.string)) == set(PLACEHOLDER.findall(key[1])), key
 
 
 def test_a_reason_without_a_translation_stays_in_english(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(i18n, "get_translations", lambda locale: NullTranslations())
-    monkeypatch.setattr(issue_text, "_fragment_messages", lambda locale: {})
     assert translate_reason("unknown unit 'kwhh'", ZH) == "unknown unit 'kwhh'"
 
 

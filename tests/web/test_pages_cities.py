@@ -30,7 +30,7 @@ from zerocity.web.routers.pages_cities import SECTOR_NAMES, SUBSECTOR_NAMES
 
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGE = ROOT / "src" / "zerocity"
-FRAGMENT = PACKAGE / "locale" / "fragments" / "pages_cities.po"
+CATALOGUE = PACKAGE / "locale" / "zh_Hant" / "LC_MESSAGES" / "messages.po"
 ORIGIN = {"Origin": "http://testserver"}
 DEMO_NAMES_ZH = ("高雄市（示範）", "臺南市（示範）", "臺中市（示範）", "屏東縣（示範）")
 DEMO_NAMES_EN = ("Kaohsiung (demo)", "Tainan (demo)", "Taichung (demo)", "Pingtung County (demo)")
@@ -379,12 +379,12 @@ def _translated(path: Path) -> dict[tuple[str | None, str], str]:
 
 
 def test_every_message_of_these_pages_has_a_chinese_translation() -> None:
-    known = {**_translated(PACKAGE / "locale" / "zh_Hant" / "LC_MESSAGES" / "messages.po"), **_translated(FRAGMENT)}
+    known = _translated(CATALOGUE)
     messages = _messages_of_these_pages()
     assert len(messages) > 100
     assert sorted(m for m in messages if m not in known) == []
 
 
 def test_the_chinese_translations_keep_every_placeholder() -> None:
-    for (_context, msgid), text in _translated(FRAGMENT).items():
+    for (_context, msgid), text in _translated(CATALOGUE).items():
         assert sorted(re.findall(r"%\(\w+\)s", text)) == sorted(re.findall(r"%\(\w+\)s", msgid)), msgid

@@ -29,7 +29,6 @@ from zerocity.reports.xlsx import SHEETS, write_inventory_xlsx
 from zerocity.services.inventory import compute_inventory_file
 from zerocity.web import i18n, report_labels
 from zerocity.web.report_labels import (
-    FRAGMENT_PATH,
     GAS_KILOGRAMS,
     GAS_TONNES,
     REPORT_MSGIDS,
@@ -199,32 +198,31 @@ def test_babel_extracts_exactly_the_msgids() -> None:
     assert len(set(REPORT_MSGIDS)) == len(REPORT_MSGIDS)
 
 
-# --- The fragment --------------------------------------------------------------------------------------------------
+# --- The catalogue -------------------------------------------------------------------------------------------------
 
 
-def _fragment() -> dict[str, Any]:
-    with FRAGMENT_PATH.open("rb") as po_file:
+def _catalogue() -> dict[str, Any]:
+    with (i18n.LOCALE_DIR / "zh_Hant" / "LC_MESSAGES" / "messages.po").open("rb") as po_file:
         catalog = read_po(po_file, locale=ZH)
     return {message.id: message for message in catalog if isinstance(message.id, str) and message.id}
 
 
-def test_every_msgid_has_a_chinese_translation_in_the_fragment() -> None:
-    fragment = _fragment()
+def test_every_msgid_has_a_chinese_translation_in_the_catalogue() -> None:
+    catalogue = _catalogue()
     for msgid in REPORT_MSGIDS:
-        message = fragment.get(msgid)
+        message = catalogue.get(msgid)
         assert message is not None, msgid
         assert isinstance(message.string, str) and message.string.strip(), msgid
         assert not message.fuzzy, msgid
         assert CJK.search(message.string), msgid
         assert set(PLACEHOLDER.findall(message.string)) == set(PLACEHOLDER.findall(msgid)), msgid
-    assert set(fragment) == set(REPORT_MSGIDS)  # no entry left behind by a removed heading
 
 
-def test_the_fragment_keeps_gas_formulas_and_codes() -> None:
-    fragment = _fragment()
-    for msgid, message in fragment.items():
+def test_the_translations_keep_gas_formulas_and_codes() -> None:
+    catalogue = _catalogue()
+    for msgid in REPORT_MSGIDS:
         for code in re.findall(r"\b(?:CO2e?|CH4|N2O|I\.4\.4|BASIC\+?|GPC|GWP|IPPU|AFOLU|NE)\b", msgid):
-            assert code in message.string, (msgid, code)
+            assert code in catalogue[msgid].string, (msgid, code)
 
 
 def test_translated_sheet_names_are_valid_excel_names() -> None:
@@ -241,24 +239,11 @@ def test_translated_sheet_names_are_valid_excel_names() -> None:
 # --- Where translations come from --------------------------------------------------------------------------------
 
 
-def test_the_main_catalogue_wins_over_the_fragment(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_labels_come_from_the_catalogue(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(i18n, "gettext", lambda message, locale: "總覽" if message == "GPC summary" else message)
     labels = xlsx_labels(ZH)
     assert labels["GPC summary"] == "總覽"
-    assert labels["GPC table"] == "GPC 報告表"  # not in the (patched) catalogue: read from the fragment
-
-
-def test_a_missing_fragment_falls_back_to_the_catalogue_or_english(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
-) -> None:
-    monkeypatch.setattr(report_labels, "FRAGMENT_PATH", tmp_path / "merged-and-deleted.po")
-    labels = xlsx_labels(ZH)
-    assert set(REPORT_MSGIDS) - {GAS_TONNES, GAS_KILOGRAMS} <= set(labels)
-    for msgid, shown in labels.items():
-        if msgid.endswith((" t", " kg")):  # gas headings are built from templates (tested above)
-            assert shown, msgid
-            continue
-        assert shown in (msgid, i18n.gettext(msgid, ZH)), msgid
+    assert labels["GPC table"] == "GPC table"  # untranslated in the (patched) catalogue: English, never blank
 
 
 def test_a_broken_gas_template_translation_falls_back_to_english(monkeypatch: pytest.MonkeyPatch) -> None:

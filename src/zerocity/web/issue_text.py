@@ -8,11 +8,9 @@ named placeholders. A reason that matches is rebuilt from the msgid's translatio
 verbatim (units, ids, numbers, the user's own text); a reason that matches nothing is returned unchanged, so the
 reader never loses information, only, at worst, the translation.
 
-Translations live in the main catalogue once merged; until then (and harmlessly afterwards) they are also read
-from this module's fragment, ``src/zerocity/locale/fragments/issue_text.po``.
-
-When the core gains or changes a reason, add or change its entry here, translate it in the fragment (or the main
-catalogue) and give the test an example reason (``tests/web/test_issue_text.py``).
+Translations live in the main catalogue (``make messages``). When the core gains or changes a reason, add or change
+its entry here, translate it in ``src/zerocity/locale/zh_Hant/LC_MESSAGES/messages.po`` and give the test an example
+reason (``tests/web/test_issue_text.py``).
 """
 
 from __future__ import annotations
@@ -21,16 +19,9 @@ import functools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, Final
 
-from babel.messages.pofile import read_po
-
 from zerocity.web import i18n
-
-#: The translations of this module's messages, kept beside the main catalogue until they are merged into it.
-FRAGMENT_PATH: Final[Path] = i18n.LOCALE_DIR / "fragments" / "issue_text.po"
-FRAGMENT_LOCALE: Final[str] = "zh_Hant"
 
 
 def N_(message: str) -> str:
@@ -337,38 +328,17 @@ TEMPLATES: Final[tuple[Template, ...]] = (
 # --- Catalogue lookups ---------------------------------------------------------------------------------------
 
 
-@functools.cache
-def _fragment_messages(locale: str) -> dict[tuple[str | None, str], str]:
-    """(msgctxt, msgid) → msgstr of the fragment, read once; fuzzy and empty entries are left out as in i18n."""
-    if locale != FRAGMENT_LOCALE or not FRAGMENT_PATH.is_file():
-        return {}
-    with FRAGMENT_PATH.open("rb") as po_file:
-        catalog = read_po(po_file, locale=locale, ignore_obsolete=True)
-    return {
-        (message.context, message.id): message.string
-        for message in catalog
-        if message.id and isinstance(message.id, str) and isinstance(message.string, str) and message.string
-        if not message.fuzzy
-    }
-
-
 @dataclass(frozen=True)
 class _Catalogue:
-    """gettext and pgettext over the main catalogue, falling back to the fragment for messages it lacks."""
+    """gettext and pgettext over the main catalogue of one locale."""
 
     locale: str
 
     def gettext(self, message: str) -> str:
-        translated = i18n.get_translations(self.locale).gettext(message)
-        if translated != message:
-            return translated
-        return _fragment_messages(self.locale).get((None, message), message)
+        return str(i18n.get_translations(self.locale).gettext(message))
 
     def pgettext(self, context: str, message: str) -> str:
-        translated = str(i18n.get_translations(self.locale).pgettext(context, message))
-        if translated != message:
-            return translated
-        return _fragment_messages(self.locale).get((context, message), message)
+        return str(i18n.get_translations(self.locale).pgettext(context, message))
 
 
 def _vocabularies(catalogue: _Catalogue) -> dict[str, dict[str, str]]:

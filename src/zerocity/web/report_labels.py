@@ -13,24 +13,15 @@ Gas formulas (CO2, CH4, N2O, HFC-134a…), GPC reference numbers and the names B
 every language and are not messages. A gas column is headed "<gas> t" or "<gas> kg"; those headings are built
 from the two templates :data:`GAS_TONNES` and :data:`GAS_KILOGRAMS` for every gas the GWP table knows.
 
-Translations live in the main catalogue once merged; until then (and harmlessly afterwards) they are also read
-from this module's fragment, ``src/zerocity/locale/fragments/report_labels.po``.
+Translations live in the main catalogue (``src/zerocity/locale/zh_Hant/LC_MESSAGES/messages.po``).
 """
 
 from __future__ import annotations
 
-import functools
-from pathlib import Path
 from typing import Final
-
-from babel.messages.pofile import read_po
 
 from zerocity.core.gwp import all_gases
 from zerocity.web import i18n
-
-#: The translations of this module's messages, kept beside the main catalogue until they are merged into it.
-FRAGMENT_PATH: Final[Path] = i18n.LOCALE_DIR / "fragments" / "report_labels.po"
-FRAGMENT_LOCALE: Final[str] = "zh_Hant"
 
 
 def N_(message: str) -> str:
@@ -243,13 +234,9 @@ def xlsx_labels(locale: str) -> dict[str, str]:
     such as ``zh-TW`` is accepted too.
     """
     catalogue_locale = i18n.match_locale(locale) or locale
-    fragment = _fragment_messages(FRAGMENT_PATH) if catalogue_locale == FRAGMENT_LOCALE else {}
 
     def translate(message: str) -> str:
-        translated = i18n.gettext(message, catalogue_locale)
-        if translated != message:
-            return translated
-        return fragment.get(message, message)
+        return i18n.gettext(message, catalogue_locale)
 
     labels = {message: translate(message) for message in REPORT_MSGIDS if message not in _TEMPLATES}
     for template in (GAS_TONNES, GAS_KILOGRAMS):
@@ -267,22 +254,3 @@ def _fill(template: str, gas: str, fallback: str | None = None) -> str:
         if fallback is None:
             raise
         return fallback % {"gas": gas}
-
-
-@functools.cache
-def _fragment_messages(path: Path) -> dict[str, str]:
-    """msgid → msgstr of the fragment at ``path``, read once; fuzzy, empty and context-bound entries are left out.
-
-    The fragment is deleted once merged into the main catalogue, so a missing file simply gives no messages.
-    """
-    try:
-        with path.open("rb") as po_file:
-            catalog = read_po(po_file, locale=FRAGMENT_LOCALE, ignore_obsolete=True)
-    except OSError:
-        return {}
-    return {
-        message.id: message.string
-        for message in catalog
-        if isinstance(message.id, str) and message.id and isinstance(message.string, str) and message.string
-        if not message.fuzzy and message.context is None
-    }
