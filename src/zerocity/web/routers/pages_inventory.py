@@ -1,5 +1,6 @@
-"""The inventory editor: create an inventory, upload activity files (preview, then commit), edit rows in place,
-move the inventory through its review workflow, and read its audit log.
+"""The inventory editor: create an inventory, show its records, move it through its review workflow, and read its
+audit log. Uploads live in ``pages_imports``, in-place row edits in ``pages_records``; the helpers they share are
+here.
 
 Every page works without JavaScript (forms post, the server redirects back); htmx only spares a full reload: the
 records table pages and filters in place, a row turns into its edit form and back, and an upload shows progress.
@@ -16,19 +17,18 @@ import math
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, File, Form, Query, Request, UploadFile
+from fastapi import APIRouter, Form, Query, Request
 from pydantic import ValidationError
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from starlette.responses import Response
 
-from zerocity.core.errors import InputErrors
 from zerocity.core.gwp import DEFAULT_GWP_SET, gwp_set_names
-from zerocity.services import audit, imports, inventories, records
+from zerocity.services import audit, inventories, records
 from zerocity.services.actor import Actor
 from zerocity.services.cities import get_city
-from zerocity.services.errors import Conflict, Forbidden, InvalidRequest, TooLarge
-from zerocity.store.models import ActivityRecord, City, ImportBatch, Inventory, User
+from zerocity.services.errors import Conflict, Forbidden, InvalidRequest
+from zerocity.store.models import ActivityRecord, City, Inventory, User
 from zerocity.web.deps import get_actor, get_db, get_locale, get_settings
 from zerocity.web.errors import STATUS, human_message
 from zerocity.web.i18n import gettext
@@ -128,12 +128,12 @@ def upload_limit_mb(max_bytes: int) -> float:
     return max_bytes // 1_000_000 or math.floor(max_bytes / 100_000) / 10
 
 
-def _int_or_none(text: str) -> int | None:
+def int_or_none(text: str) -> int | None:
     text = text.strip()
     return int(text) if text.isdigit() and len(text) < 10 else None
 
 
-def _inventory_context(request: Request, city: City, inventory: Inventory) -> dict[str, Any]:
+def inventory_context(request: Request, city: City, inventory: Inventory) -> dict[str, Any]:
     """What every inventory page shows in its header: city, year, status, totals and the allowed actions."""
     actor = get_actor(request)
     return {
@@ -158,7 +158,7 @@ def _gpc_refs(session: Session, inventory: Inventory) -> list[str]:
     return list(session.scalars(query))
 
 
-def _page_of(session: Session, record: ActivityRecord, per_page: int, gpc_ref: str) -> int:
+def page_of(session: Session, record: ActivityRecord, per_page: int, gpc_ref: str) -> int:
     """The page of the records table that shows this record (the table is ordered by spreadsheet row)."""
     query = select(func.count()).where(
         ActivityRecord.city_id == record.city_id,
@@ -170,7 +170,7 @@ def _page_of(session: Session, record: ActivityRecord, per_page: int, gpc_ref: s
     return (session.scalar(query) or 0) // per_page + 1
 
 
-def _edit_values(record: ActivityRecord) -> dict[str, str]:
+def edit_values(record: ActivityRecord) -> dict[str, str]:
     values = {name: str(record.cells.get(name, "")) for name in EDITABLE_COLUMNS}
     values["version"] = str(record.version)
     return values
@@ -194,9 +194,9 @@ def _editor_context(
     )
     if edit is not None and "values" not in edit:
         shown = [r for r in found.records if r.id == edit["record_id"]]
-        edit = {**edit, "values": _edit_values(shown[0])} if shown else None
+        edit = {**edit, "values": edit_values(shown[0])} if shown else None
     return {
-        **_inventory_context(request, city, inventory),
+        **inventory_context(request, city, inventory),
         "records_page": found,
         "gpc_ref": gpc_ref,
         "gpc_refs": _gpc_refs(session, inventory),
@@ -206,7 +206,7 @@ def _editor_context(
     }
 
 
-def _editor_page(
+def editor_page(
     request: Request,
     slug: str,
     year: int,
@@ -261,7 +261,7 @@ def create_inventory(
     errors: dict[str, str] = {}
     status_code = 422
     try:
-        fields = inventories.InventoryFields(year=_int_or_none(year) or 0, gwp_set=gwp_set, boundary=boundary)
+        fields = inventories.InventoryFields(year=int_or_none(year) or 0, gwp_set=gwp_set, boundary=boundary)
         with get_db(request).write() as session:
             inventories.create_inventory(session, actor, slug, fields)
     except ValidationError as exc:
@@ -297,9 +297,9 @@ def editor(
     if edit is not None and "page" not in request.query_params:
         with get_db(request).read() as session:
             record = records.get_record(session, get_actor(request), edit)
-            page_number = _page_of(session, record, get_settings(request).page_size, gpc_ref)
+            page_number = page_of(session, record, get_settings(request).page_size, gpc_ref)
     edit_state = {"record_id": edit} if edit is not None else None
-    return _editor_page(request, slug, year, page_number=page_number, gpc_ref=gpc_ref, edit=edit_state)
+    return editor_page(request, slug, year, page_number=page_number, gpc_ref=gpc_ref, edit=edit_state)
 
 
 @router.post(BASE + "/{year}/status")
@@ -315,224 +315,12 @@ def change_status(
     try:
         with get_db(request).write() as session:
             inventories.change_status(
-                session, actor, slug, year, action, reason=reason.strip(), expected_version=_int_or_none(version)
+                session, actor, slug, year, action, reason=reason.strip(), expected_version=int_or_none(version)
             )
     except (Conflict, InvalidRequest) as exc:
         message = human_message(exc.code, exc.message, get_locale(request))
-        return _editor_page(request, slug, year, error=message, status_code=STATUS[exc.code])
+        return editor_page(request, slug, year, error=message, status_code=STATUS[exc.code])
     return redirect(editor_url(slug, year), flash=("success", DONE[action]))
-
-
-# -- uploads: preview, commit, discard -----------------------------------------------------------------------------
-def _preview_context(
-    request: Request, city: City, inventory: Inventory, batch: ImportBatch | None, issues: list[dict[str, Any]]
-) -> dict[str, Any]:
-    settings = get_settings(request)
-    summary = (batch.preview or {}) if batch is not None else {}
-    counted = summary.get("issue_count")
-    return {
-        **_inventory_context(request, city, inventory),
-        "batch": batch,
-        "issues": issues,
-        "issue_count": max(counted if isinstance(counted, int) else 0, len(issues)),
-        "preview": summary if batch is not None and batch.status != "rejected" else None,
-        "can_commit": batch is not None and batch.status == "preview" and get_actor(request).can_edit(city.id),
-        "max_upload_mb": upload_limit_mb(settings.max_upload_bytes),
-        "problem": None,
-    }
-
-
-@router.post(BASE + "/{year}/import")
-def upload(
-    request: Request,
-    slug: str,
-    year: int,
-    file: Annotated[UploadFile | None, File()] = None,
-    mode: Annotated[str, Form(max_length=10)] = "replace",
-) -> Response:
-    """Preview an upload. Rejected files are kept as a batch with their problems, but the inventory is untouched."""
-    actor = get_actor(request)
-    locale = get_locale(request)
-    limit = get_settings(request).max_upload_bytes
-    filename = (file.filename if file else "") or ""
-    # One byte past the limit tells the service the file is too large; the rest is never read.
-    data = file.file.read(limit + 1) if file else b""
-    issues: list[dict[str, Any]] = []
-    status_code, problem, batch = 200, None, None
-    try:
-        with get_db(request).write() as session:
-            result = imports.preview_import(
-                session, actor, slug, year, filename or "upload.csv", data, mode=mode, max_bytes=limit
-            )
-            batch = result.batch
-            issues = [imports.issue_dict(i) for i in result.issues[: imports.MAX_STORED_ISSUES]]
-            status_code = 200 if result.ok else 422
-    except TooLarge:
-        status_code = 413
-        problem = gettext(TOO_LARGE, locale) % {"limit": f"{upload_limit_mb(limit):g}"}
-    except InvalidRequest as exc:
-        status_code = 422
-        reason = human_message(exc.code, exc.message, locale) if filename else gettext(NO_FILE, locale)
-        issues = [{"file": filename, "row": None, "column": "", "reason": reason}]
-    with get_db(request).read() as session:
-        city, inventory = inventories.get_inventory(session, actor, slug, year)
-        context = _preview_context(request, city, inventory, batch, issues)
-    context["problem"] = problem
-    response = page(request, "inventory/preview.html", context, status_code=status_code)
-    if batch is not None and is_htmx(request):
-        response.headers["HX-Push-Url"] = f"/imports/{batch.id}"
-    return response
-
-
-def _batch_page(request: Request, batch_id: int, problem: str | None = None, status_code: int = 200) -> Response:
-    with get_db(request).read() as session:
-        city, inventory, batch = imports.get_batch(session, get_actor(request), batch_id)
-        context = _preview_context(request, city, inventory, batch, list(batch.issues or []))
-    context["problem"] = problem
-    if batch.status == "rejected" and status_code == 200:
-        status_code = 422
-    return page(request, "inventory/preview.html", context, status_code=status_code)
-
-
-@router.get("/imports/{batch_id}")
-def show_import(request: Request, batch_id: int) -> Response:
-    return _batch_page(request, batch_id)
-
-
-@router.post("/imports/{batch_id}/commit")
-def commit_import(request: Request, batch_id: int) -> Response:
-    actor = get_actor(request)
-    try:
-        with get_db(request).write() as session:
-            city, inventory, _ = imports.get_batch(session, actor, batch_id)
-            imports.commit_import(session, actor, batch_id)
-            target = editor_url(city.slug, inventory.year)
-    except Conflict as exc:
-        return _batch_page(request, batch_id, human_message(exc.code, exc.message, get_locale(request)), 409)
-    return redirect(target, flash=("success", N_("The file was imported and the inventory recomputed.")))
-
-
-@router.post("/imports/{batch_id}/discard")
-def discard_import(request: Request, batch_id: int) -> Response:
-    actor = get_actor(request)
-    with get_db(request).write() as session:
-        city, inventory, _ = imports.get_batch(session, actor, batch_id)
-        imports.discard_import(session, actor, batch_id)
-    return redirect(editor_url(city.slug, inventory.year), flash=("info", N_("The upload was discarded.")))
-
-
-# -- one row at a time ---------------------------------------------------------------------------------------------
-def _record_context(request: Request, session: Session, record: ActivityRecord) -> dict[str, Any]:
-    inventory = session.get(Inventory, record.inventory_id)
-    city = session.get(City, record.city_id)
-    assert inventory is not None and city is not None
-    return {**_inventory_context(request, city, inventory), "record": record}
-
-
-def _submitted_notation(choice: str, other: str) -> str:
-    """The select offers the four keys; the text box takes anything else the core accepts (``IE (I.1.2)``)."""
-    return other.strip() or (choice if choice in NOTATION_KEYS else "")
-
-
-@router.get("/records/{record_id}/edit")
-def edit_record_form(
-    request: Request,
-    record_id: int,
-    page_number: Annotated[int, Query(alias="page", ge=1)] = 1,
-    gpc_ref: Annotated[str, Query(max_length=16)] = "",
-) -> Response:
-    actor = get_actor(request)
-    with get_db(request).read() as session:
-        record = records.get_record(session, actor, record_id)
-        context = _record_context(request, session, record)
-    actor.require_edit(record.city_id)
-    inventories.require_draft(context["inventory"])
-    if not is_htmx(request):
-        return redirect(editor_url(context["city"].slug, context["inventory"].year, edit=record_id, gpc_ref=gpc_ref))
-    edit = {"record_id": record_id, "values": _edit_values(record)}
-    context.update(edit=edit, page=page_number, gpc_ref=gpc_ref, edit_fragment=True)
-    return fragment(request, "inventory/_record_edit.html", context)
-
-
-@router.get("/records/{record_id}/row")
-def record_row(
-    request: Request,
-    record_id: int,
-    page_number: Annotated[int, Query(alias="page", ge=1)] = 1,
-    gpc_ref: Annotated[str, Query(max_length=16)] = "",
-) -> Response:
-    with get_db(request).read() as session:
-        record = records.get_record(session, get_actor(request), record_id)
-        context = _record_context(request, session, record)
-    if not is_htmx(request):
-        slug, year = context["city"].slug, context["inventory"].year
-        return redirect(editor_url(slug, year, page=page_number, gpc_ref=gpc_ref) + f"#record-{record_id}")
-    context.update(page=page_number, gpc_ref=gpc_ref, row_fragment=True)
-    return fragment(request, "inventory/_record_row.html", context)
-
-
-@router.post("/records/{record_id}")
-def save_record(
-    request: Request,
-    record_id: int,
-    version: Annotated[str, Form(max_length=12)] = "",
-    reason: Annotated[str, Form(max_length=2000)] = "",
-    description: Annotated[str, Form(max_length=records.MAX_CELL)] = "",
-    activity_value: Annotated[str, Form(max_length=100)] = "",
-    activity_unit: Annotated[str, Form(max_length=100)] = "",
-    factor_id: Annotated[str, Form(max_length=200)] = "",
-    notation_key: Annotated[str, Form(max_length=10)] = "",
-    notation_key_other: Annotated[str, Form(max_length=100)] = "",
-    data_quality: Annotated[str, Form(max_length=4)] = "",
-    page_number: Annotated[int, Form(alias="page", ge=1)] = 1,
-    gpc_ref: Annotated[str, Form(max_length=16)] = "",
-) -> Response:
-    """Save one row. The service recomputes the whole inventory in the same transaction; if the row no longer
-    computes, or someone saved it first, nothing is written and the form comes back with the reason."""
-    actor = get_actor(request)
-    locale = get_locale(request)
-    cells = {
-        "description": description,
-        "activity_value": activity_value,
-        "activity_unit": activity_unit,
-        "factor_id": factor_id,
-        "notation_key": _submitted_notation(notation_key, notation_key_other),
-        "data_quality": data_quality if data_quality in DATA_QUALITY else "",
-    }
-    issues: list[dict[str, Any]] = []
-    try:
-        change = records.RecordChange(cells=cells, version=_int_or_none(version) or 0, reason=reason.strip())
-        with get_db(request).write() as session:
-            record = records.update_record(session, actor, record_id, change)
-            session.refresh(record)  # co2e_t and detail were rewritten by a bulk UPDATE: show what was stored
-            context = _record_context(request, session, record)
-    except ValidationError:
-        status_code, message = 422, gettext(UNREADABLE_ROW, locale)
-    except InputErrors as exc:
-        status_code, message = 422, gettext(ROW_DOES_NOT_COMPUTE, locale)
-        # The core names the stored inventory as the "file"; beside one row that says nothing, so it is left out.
-        issues = [{**imports.issue_dict(i), "file": ""} for i in exc.issues[:100]]
-    except (Conflict, InvalidRequest) as exc:
-        status_code, message = STATUS[exc.code], human_message(exc.code, exc.message, locale)
-    else:
-        if not is_htmx(request):
-            slug, year = context["city"].slug, context["inventory"].year
-            target = editor_url(slug, year, page=page_number, gpc_ref=gpc_ref) + f"#record-{record_id}"
-            return redirect(target, flash=("success", N_("The row was saved.")))
-        context.update(page=page_number, gpc_ref=gpc_ref, row_fragment=True, totals_oob=True)
-        return fragment(request, "inventory/_record_row.html", context)
-    values = {**cells, "notation_key": notation_key, "notation_key_other": notation_key_other, "version": version}
-    edit = {"record_id": record_id, "values": {**values, "reason": reason}, "issues": issues, "message": message}
-    with get_db(request).read() as session:
-        record = records.get_record(session, actor, record_id)
-        context = _record_context(request, session, record)
-    if not is_htmx(request):
-        slug, year = context["city"].slug, context["inventory"].year
-        return _editor_page(
-            request, slug, year, page_number=page_number, gpc_ref=gpc_ref, edit=edit, status_code=status_code
-        )
-    context.update(edit=edit, page=page_number, gpc_ref=gpc_ref, edit_fragment=True)
-    return fragment(request, "inventory/_record_edit.html", context, status_code=status_code)
 
 
 # -- the audit log ------------------------------------------------------------------------------------------------
@@ -562,7 +350,7 @@ def audit_log(
                 select(ActivityRecord.id, ActivityRecord.line).where(ActivityRecord.id.in_(record_ids))
             ).all()
         )
-        context = _inventory_context(request, city, inventory)
+        context = inventory_context(request, city, inventory)
     context.update(
         entries=entries,
         total=total,
