@@ -13,6 +13,7 @@ from typing import Annotated, TypeVar
 
 import typer
 
+from zerocity.cli_plan import plan_app
 from zerocity.cli_platform import register as register_platform_commands
 from zerocity.core.errors import InputErrors, ZeroCityError
 from zerocity.core.factors import EmissionFactor
@@ -27,6 +28,7 @@ factors_app = typer.Typer(help="Browse the emission factor library.", no_args_is
 app.add_typer(inventory_app, name="inventory")
 app.add_typer(factors_app, name="factors")
 register_platform_commands(app)
+app.add_typer(plan_app, name="plan")
 
 EXIT_INPUT_ERROR = 1
 EXIT_INTERNAL_ERROR = 70

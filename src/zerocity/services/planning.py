@@ -1,0 +1,142 @@
+"""Run a scenario file (``docs/scenario-file.md``): the use case behind ``zerocity plan run``.
+
+The base-year inventory a scenario's pools draw on (``gpc_refs``) comes from ``[base_inventory]``: an activity file
+computed with :func:`zerocity.services.inventory.compute_inventory_file`, or a stored inventory supplied by the
+caller as a function ``(city, year) -> tCO2e per GPC reference number``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from zerocity.core.planning.scenario import InvalidScenario, Scenario, ScenarioResult, run
+from zerocity.planning_file import ScenarioDocument, ScenarioFileError, build_scenario, read_document, run_settings
+from zerocity.services.inventory import compute_inventory_file
+
+StoredInventory = Callable[[str, int], Mapping[str, float]]
+
+
+@dataclass(frozen=True)
+class PlanRun:
+    scenario: Scenario
+    result: ScenarioResult
+    inventory_source: str  # where the base-year emissions came from
+
+
+def run_scenario_file(
+    path: str | Path,
+    *,
+    draws: int | None = None,
+    seed: int | None = None,
+    wedge_method: str | None = None,
+    today: int | None = None,
+    stored_inventory: StoredInventory | None = None,
+) -> PlanRun:
+    """Read, validate and run a scenario file; raises ``ScenarioFileError`` (file and key) on bad input."""
+    doc = read_document(path)
+    inventory, source = _base_inventory(doc, stored_inventory)
+    scenario = build_scenario(doc, inventory)
+    file_draws, file_seed, file_method = run_settings(doc)
+    year_now = dt.date.today().year if today is None else today
+    try:
+        result = run(
+            scenario,
+            draws=file_draws if draws is None else draws,
+            seed=file_seed if seed is None else seed,
+            wedge_method=wedge_method or file_method,
+            today=year_now,
+        )
+    except InvalidScenario as exc:
+        raise doc.fail(exc.key, exc.reason) from None
+    return PlanRun(scenario, result, source)
+
+
+def _base_inventory(
+    doc: ScenarioDocument, stored_inventory: StoredInventory | None
+) -> tuple[Mapping[str, float] | None, str]:
+    spec = doc.base_inventory()
+    if not spec:
+        return None, "base_t_co2e in the scenario file"
+    year = doc.base_year
+    if "activity_file" in spec:
+        file = doc.resolve(str(spec["activity_file"]))
+        city = spec.get("city")
+        inventory = compute_inventory_file(
+            file, year=year, city=None if city is None else str(city), gwp=str(spec.get("gwp", "AR5"))
+        )
+        by_ref = {ref: row["tco2e"] for ref, row in inventory.by_ref().items() if row["tco2e"] is not None}
+        return by_ref, f"{file.name}, {year}"
+    if "stored" in spec:
+        if stored_inventory is None:
+            raise doc.fail("base_inventory.stored", "no inventory store is available here; use activity_file")
+        city = str(spec["stored"])
+        return stored_inventory(city, year), f"stored inventory {city} {year}"
+    raise doc.fail("base_inventory", "give activity_file (a path relative to the scenario file) or stored")
+
+
+def result_to_dict(run_: PlanRun) -> dict[str, Any]:
+    """The JSON shape of a run (``docs/scenario-file.md``, output); numbers unrounded (rounding is for reports)."""
+    result = run_.result
+    out: dict[str, Any] = {
+        "scenario": run_.scenario.name,
+        "base_inventory": run_.inventory_source,
+        "years": [int(y) for y in result.years],
+        "bau_tco2e": _list(result.bau_frozen_t_co2e),
+        "bau_adjusted_tco2e": _list(result.bau_adjusted_t_co2e),
+        "plan_tco2e": _list(result.plan_t_co2e),
+        "wedges": {name: _list(values) for name, values in result.wedges_t_co2e.items()},
+        "external_wedges": list(result.external_wedges),
+        "wedge_method": result.wedge_method.value,
+        "loading_order": list(result.loading_order),
+        "bau_methods": result.bau_methods,
+        "targets": [
+            {
+                "label": t.label,
+                "type": t.result.type.value,
+                "year": t.result.year,
+                "target_tco2e": t.result.target_tco2e,
+                "projected_tco2e": t.result.projected_tco2e,
+                "met": t.result.met,
+                "percent_achieved": t.result.percent_achieved,
+                "on_track": t.result.on_track,
+                "p_met": t.p_met,
+            }
+            for t in result.targets
+        ],
+        "p_target_met": result.p_target_met,
+        "seed": result.seed,
+        "draws": result.draws,
+        "discount_rate": result.discount_rate,
+        "discount_rate_id": result.discount_rate_id,
+    }
+    if result.fan_chart is not None:
+        out["fan_chart"] = {
+            f"p{p:g}": _list(row) for p, row in zip(result.fan_chart.percentiles, result.fan_chart.values, strict=True)
+        }
+    if result.macc is not None:
+        out["macc"] = {
+            "year": result.macc_year,
+            "bars": [
+                {"action": a, "x0_tco2e": float(x0), "x1_tco2e": float(x1), "mac_per_tco2e": float(h)}
+                for a, x0, x1, h in zip(
+                    result.macc.action_ids, result.macc.x0, result.macc.x1, result.macc.height, strict=True
+                )
+            ],
+        }
+    if result.cost_by_payer is not None:
+        out["cost_by_payer"] = {
+            "capital": result.cost_by_payer.capital_cost,
+            "net_present_cost": result.cost_by_payer.net_present_cost,
+        }
+    return out
+
+
+def _list(values: Any) -> list[float]:
+    return [float(v) for v in values]
+
+
+__all__ = ["PlanRun", "ScenarioFileError", "StoredInventory", "result_to_dict", "run_scenario_file"]
