@@ -1,4 +1,4 @@
-.PHONY: run test bootstrap lint bench bench-web lock messages clean
+.PHONY: run test bootstrap lint bench bench-planner bench-web lock messages clean
 
 run: bootstrap
 	.venv/bin/zerocity serve --demo
@@ -16,6 +16,9 @@ bench: bootstrap
 	.venv/bin/python benchmarks/bench_inventory.py --rows 1000000
 
 # The web server under 50 clients (needs Debian's wrk for meaningful figures) and a 100,000-row web import.
+bench-planner: bootstrap
+	.venv/bin/python benchmarks/bench_planner.py
+
 bench-web: bootstrap
 	.venv/bin/python benchmarks/bench_web.py
 	.venv/bin/python benchmarks/bench_import_web.py
