@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -34,14 +34,28 @@ def plan_run(
     ] = None,
     draws: Annotated[int | None, typer.Option("--draws", help="Monte Carlo draws (overrides the file).")] = None,
     seed: Annotated[int | None, typer.Option("--seed", help="Monte Carlo seed (overrides the file).")] = None,
+    data_dir: Annotated[
+        Path | None,
+        typer.Option("--data-dir", help="Database for `[base_inventory] stored = CITY` (default: var/)."),
+    ] = None,
 ) -> None:
     """Run SCENARIO_FILE; bad input prints the file and key, exits 1 and writes nothing."""
-    from zerocity.services.planning import result_to_dict, run_scenario_file
+    from zerocity.services.actor import Actor
+    from zerocity.services.planning import result_to_dict, run_scenario_file, stored_inventory_reader
+    from zerocity.settings import Settings
+    from zerocity.store.db import Database
 
     if output_format is PlanFormat.xlsx and output is None:
         raise _fail("error: --format xlsx needs --output FILE.xlsx")
     try:
-        run = run_scenario_file(scenario_file, draws=draws, seed=seed)
+        settings = Settings() if data_dir is None else Settings(data_dir=data_dir)
+
+        def stored(city: str, year: int) -> Mapping[str, float]:
+            # Opened only when the file asks for a stored inventory; the operator on this machine reads the
+            # local store as the system, as every platform command does.
+            return stored_inventory_reader(Database(settings.resolved_database_url()), Actor.system())(city, year)
+
+        run = run_scenario_file(scenario_file, draws=draws, seed=seed, stored_inventory=stored)
     except InputErrors as exc:
         raise _fail("\n".join(f"error: {issue}" for issue in exc.issues) + "\nnothing was written.") from None
     except ZeroCityError as exc:

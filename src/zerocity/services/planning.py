@@ -13,9 +13,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import select
+
 from zerocity.core.planning.scenario import InvalidScenario, Scenario, ScenarioResult, run
 from zerocity.planning_file import ScenarioDocument, ScenarioFileError, build_scenario, read_document, run_settings
+from zerocity.services import inventories
+from zerocity.services.actor import Actor
 from zerocity.services.inventory import compute_inventory_file
+from zerocity.store.db import Database
+from zerocity.store.models import RefResult
 
 StoredInventory = Callable[[str, int], Mapping[str, float]]
 
@@ -53,6 +59,23 @@ def run_scenario_file(
     except InvalidScenario as exc:
         raise doc.fail(exc.key, exc.reason) from None
     return PlanRun(scenario, result, source)
+
+
+def stored_inventory_reader(db: Database, actor: Actor) -> StoredInventory:
+    """``(city slug, year) -> tCO2e per GPC reference number`` from the results stored at the inventory's last
+    computation, read with ``actor``'s rights (the public sees published inventories only)."""
+
+    def read(slug: str, year: int) -> Mapping[str, float]:
+        with db.read() as session:
+            city, inventory = inventories.get_inventory(session, actor, slug, year)
+            rows = session.execute(
+                select(RefResult.ref, RefResult.tco2e).where(
+                    RefResult.city_id == city.id, RefResult.inventory_id == inventory.id
+                )
+            ).all()
+        return {ref: float(tco2e) for ref, tco2e in rows if tco2e is not None}
+
+    return read
 
 
 def _base_inventory(
