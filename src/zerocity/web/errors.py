@@ -33,6 +33,8 @@ STATUS = {
     "rate_limited": 429,
     "input_errors": 422,
     "validation": 422,
+    "scenario_file": 422,
+    "invalid_scenario": 422,
 }
 
 #: What a person reads for each code when the specific message has no translation.
