@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import sys
-import tempfile
 from collections.abc import Callable
 from enum import StrEnum
 from importlib import resources
@@ -19,6 +17,7 @@ from zerocity.core.errors import InputErrors, ZeroCityError
 from zerocity.core.factors import EmissionFactor
 from zerocity.core.gwp import DEFAULT_GWP_SET, gwp_set_names
 from zerocity.core.inventory.result import InventoryResult
+from zerocity.files import write_atomically
 from zerocity.services.factors import load_factor_library
 from zerocity.services.inventory import compute_inventory_file
 
@@ -85,7 +84,7 @@ def _write_output(result: InventoryResult, output_format: OutputFormat, output: 
             raise _fail("error: --format xlsx needs --output FILE.xlsx")
         from zerocity.reports.xlsx import write_inventory_xlsx
 
-        _atomic(output, lambda tmp: write_inventory_xlsx(result, tmp))
+        write_atomically(output, lambda tmp: write_inventory_xlsx(result, tmp))
         typer.echo(f"wrote {output}", err=True)
         return
     text = {
@@ -97,21 +96,8 @@ def _write_output(result: InventoryResult, output_format: OutputFormat, output: 
         typer.echo(text, nl=not text.endswith("\n"))
         return
     encoding = "utf-8-sig" if output_format is OutputFormat.csv else "utf-8"
-    _atomic(output, lambda tmp: Path(tmp).write_text(text, encoding=encoding, newline=""))
+    write_atomically(output, lambda tmp: Path(tmp).write_text(text, encoding=encoding, newline=""))
     typer.echo(f"wrote {output}", err=True)
-
-
-def _atomic(target: Path, write: Callable[[str], object]) -> None:
-    """Write beside the target and rename, so a failure never leaves a half-written output file."""
-    target = target.resolve()
-    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=target.suffix)
-    os.close(handle)
-    try:
-        write(temporary)
-        os.replace(temporary, target)
-    finally:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
 
 
 @inventory_app.command("compute")

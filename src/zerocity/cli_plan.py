@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import json
-import os
-import tempfile
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -13,6 +11,7 @@ from typing import Annotated, Any
 import typer
 
 from zerocity.core.errors import InputErrors, ZeroCityError
+from zerocity.files import write_atomically
 
 plan_app = typer.Typer(help="Mitigation scenarios: BAU, actions, wedges, targets.", no_args_is_help=True)
 
@@ -63,33 +62,20 @@ def plan_run(
     data = result_to_dict(run)
     if output_format is PlanFormat.xlsx:
         assert output is not None
-        _atomic(output, lambda tmp: write_plan_xlsx(data, tmp))
+        write_atomically(output, lambda tmp: write_plan_xlsx(data, tmp))
         typer.echo(f"wrote {output}", err=True)
         return
     text = json.dumps(data, ensure_ascii=False, indent=2) + "\n" if output_format is PlanFormat.json else render(data)
     if output is None:
         typer.echo(text, nl=False)
         return
-    _atomic(output, lambda tmp: Path(tmp).write_text(text, encoding="utf-8"))
+    write_atomically(output, lambda tmp: Path(tmp).write_text(text, encoding="utf-8"))
     typer.echo(f"wrote {output}", err=True)
 
 
 def _fail(message: str) -> typer.Exit:
     typer.echo(message, err=True)
     return typer.Exit(EXIT_INPUT_ERROR)
-
-
-def _atomic(target: Path, write: Callable[[str], object]) -> None:
-    """Write beside the target and rename, so a failure never leaves a half-written file."""
-    target = target.resolve()
-    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=target.suffix)
-    os.close(handle)
-    try:
-        write(temporary)
-        os.replace(temporary, target)
-    finally:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
 
 
 def _mt(value: float) -> str:
