@@ -166,7 +166,8 @@ class Scenario:
     #: kg CO2e/kWh per scenario year; required when a pool is grid electricity or an action is a fuel switch.
     grid_factor_kg_per_kwh: FloatArray | None = None
     uncertain: Mapping[str, montecarlo.Distribution] = field(default_factory=dict)
-    discount_rate: float = 0.035
+    #: Required when an action has costs: the rate is always stated, from ``data/planning/cost_defaults.csv``.
+    discount_rate: float | None = None
     discount_rate_id: str = ""
     macc_year: int | None = None
 
@@ -201,7 +202,7 @@ class ScenarioResult:
     macc: costs.MaccBars | None
     macc_year: int | None
     cost_by_payer: costs.PayerCosts | None
-    discount_rate: float
+    discount_rate: float | None
     discount_rate_id: str
     bau_methods: dict[str, str]
 
@@ -566,6 +567,9 @@ def _costs(scenario: Scenario, ev: _Evaluation) -> tuple[costs.MaccBars | None, 
     costed = [a for a in scenario.actions if a.costs is not None]
     if not costed:
         return None, None, None
+    rate = scenario.discount_rate
+    if rate is None:
+        raise InvalidScenario("costs.discount_rate", "actions have costs: state the discount rate")
     year = scenario.macc_year or min(scenario.base_year + 10, scenario.end_year)
     index = int(year - scenario.base_year)
     ids: list[str] = []
@@ -577,8 +581,8 @@ def _costs(scenario: Scenario, ev: _Evaluation) -> tuple[costs.MaccBars | None, 
         if abatement <= 0:
             continue  # no cost per tonne without tonnes; the action still appears in cost by payer
         ids.append(action.action_id)
-        macs.append(costs.static_mac(action.costs, abatement, scenario.discount_rate))
+        macs.append(costs.static_mac(action.costs, abatement, rate))
         widths.append(abatement)
     macc = costs.macc_bars(ids, macs, widths) if ids else None
-    payer = costs.cost_by_payer([a.costs for a in costed if a.costs is not None], scenario.discount_rate)
+    payer = costs.cost_by_payer([a.costs for a in costed if a.costs is not None], rate)
     return macc, payer, year
