@@ -20,6 +20,9 @@ from tests.support.browser import page as page
 from tests.support.browser import phone_page as phone_page
 from tests.support.pg import PostgresCluster, PostgresUnavailable, find_bindir
 
+from zerocity.store.db import Database
+from zerocity.store.migrate import upgrade
+
 BACKENDS = [
     pytest.param("sqlite", id="sqlite"),
     pytest.param("postgresql", id="postgresql", marks=pytest.mark.pg),
@@ -69,6 +72,17 @@ def make_db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Call
     yield make
     for cluster, name in reversed(created):
         cluster.drop_database(name)
+
+
+@pytest.fixture
+def db(db_url: str) -> Iterator[Database]:
+    """A database migrated to head, on SQLite and on PostgreSQL (folders with demo data override this)."""
+    upgrade(db_url)
+    database = Database(db_url)
+    try:
+        yield database
+    finally:
+        database.dispose()
 
 
 @pytest.fixture(params=BACKENDS)

@@ -3,11 +3,10 @@ reported as ``InputErrors`` with a location, and row numbers as a spreadsheet sh
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 
-import openpyxl
 import pytest
+from tests.support.files import xlsx_bytes
 
 from zerocity.core.errors import InputErrors, InputIssue
 from zerocity.core.table import RawTable
@@ -25,17 +24,6 @@ def only_issue(data: bytes, name: str = "input.csv") -> InputIssue:
         read_table_bytes(data, name)
     assert len(caught.value.issues) == 1, [str(i) for i in caught.value.issues]
     return caught.value.issues[0]
-
-
-def xlsx_bytes(rows: list[list[object]]) -> bytes:
-    workbook = openpyxl.Workbook()
-    sheet = workbook.active
-    assert sheet is not None
-    for values in rows:
-        sheet.append(values)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
 
 
 # -- encodings -----------------------------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ password, and ``tests/services/test_accounts.py`` covers ``create_user`` itself.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,7 +17,6 @@ from sqlalchemy import select
 from zerocity.services import accounts, cities, imports, inventories
 from zerocity.services.actor import EDITOR, VIEWER, Actor
 from zerocity.store.db import Database
-from zerocity.store.migrate import upgrade
 from zerocity.store.models import ActivityRecord, AuditEntry, ImportBatch, Inventory, Membership, RefResult, User
 
 PASSWORD = "correct horse battery"
@@ -53,17 +52,6 @@ class World:
     other_slug: str = "tainan"
     year: int = YEAR
     activity: bytes = ACTIVITY
-
-
-@pytest.fixture
-def db(db_url: str) -> Iterator[Database]:
-    """A database migrated to head, on SQLite and on PostgreSQL."""
-    upgrade(db_url)
-    database = Database(db_url)
-    try:
-        yield database
-    finally:
-        database.dispose()
 
 
 @pytest.fixture(scope="session")

@@ -16,16 +16,6 @@ from zerocity.store.models import ActivityRecord, AuditEntry, City, Inventory, M
 
 
 @pytest.fixture
-def db(db_url: str) -> Iterator[Database]:
-    upgrade(db_url)
-    database = Database(db_url)
-    try:
-        yield database
-    finally:
-        database.dispose()
-
-
-@pytest.fixture
 def sqlite_db(make_db_url: Callable[[str], str]) -> Iterator[Database]:
     url = make_db_url("sqlite")
     upgrade(url)

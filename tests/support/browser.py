@@ -1,7 +1,7 @@
 """Playwright (sync API) on Debian's chromium, headless (STACK.md §2, caveat 3).
 
-Never run ``playwright install``: the browser is the system ``/usr/bin/chromium`` (``CHROMIUM`` overrides), found
-through ``executable_path``. Without it the browser tests skip locally and fail when ``CI`` is set.
+Playwright never downloads a browser here: the browser is the system ``/usr/bin/chromium`` (``CHROMIUM``
+overrides), found through ``executable_path``. Without it the browser tests skip locally and fail when ``CI`` is set.
 
 Fixtures (re-exported by ``tests/conftest.py``):
 

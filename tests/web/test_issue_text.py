@@ -8,7 +8,6 @@ are listed in ``SYNTHETIC`` with the reason why.
 
 from __future__ import annotations
 
-import io
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -16,11 +15,11 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import Any, cast
 
-import openpyxl
 import pytest
 from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_file
 from babel.messages.pofile import read_po
 from babel.support import NullTranslations
+from tests.support.files import xlsx_bytes
 
 from zerocity.core.errors import InputErrors, InvalidData, ZeroCityError
 from zerocity.core.factors import bundled_library, factor_from_row
@@ -90,17 +89,6 @@ def activity(*rows: str, header: str = ROW) -> str:
 def factor_file(*rows: str, header: str = "factor_id,activity_unit,mass_unit,co2,co2e,source,status,year") -> list[str]:
     content = ("\n".join((header, *rows)) + "\n").encode("utf-8")
     return reasons_of(lambda: library_with_factor_files([("city_factors.csv", content)]))
-
-
-def xlsx_bytes(rows: list[list[object]]) -> bytes:
-    workbook = openpyxl.Workbook()
-    sheet = workbook.active
-    assert sheet is not None
-    for values in rows:
-        sheet.append(values)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
 
 
 def write(tmp_path: Path, name: str, data: bytes) -> Path:

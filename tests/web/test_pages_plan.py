@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from zerocity.services import planning
 from zerocity.web import plan_charts
 from zerocity.web.charts import ChartLabels
 from zerocity.web.routers import api_plan, pages_plan
@@ -112,7 +113,7 @@ def test_an_unknown_city_has_no_plan_page(make_client: Client) -> None:
 
 
 def test_scenario_text_is_escaped_in_the_page(make_client: Client, monkeypatch: pytest.MonkeyPatch) -> None:
-    hostile = api_plan.demo_scenario_text().replace('label = "net zero 2050"', 'label = "<script>alert(1)</script>"')
+    hostile = planning.demo_scenario_text().replace('label = "net zero 2050"', 'label = "<script>alert(1)</script>"')
     monkeypatch.setattr(pages_plan, "demo_scenario_text", lambda: hostile)
 
     page = make_client(locale="en").get("/cities/kaohsiung/plan").text

@@ -8,10 +8,16 @@ caller as a function ``(city, year) -> tCO2e per GPC reference number``.
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import hashlib
+import shutil
+import tempfile
+import tomllib
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 from sqlalchemy import select
 
@@ -163,3 +169,78 @@ def _list(values: Any) -> list[float]:
 
 
 __all__ = ["PlanRun", "ScenarioFileError", "StoredInventory", "result_to_dict", "run_scenario_file"]
+
+
+# -- scenarios given as text (the web and the API) ------------------------------------------------------------
+#: The name the submitted text gets in the temporary directory, and so in error messages.
+SCENARIO_NAME: Final[str] = "scenario.toml"
+DEMO_SCENARIO: Final[str] = "kaohsiung_plan.toml"
+#: A run takes seconds (the Monte Carlo draws): the demo page and repeated calls reuse the last runs.
+RUN_CACHE_SIZE: Final[int] = 32
+
+
+def demo_directory() -> Path:
+    """The bundled demo data: the worked scenario and the activity files a submitted scenario may use."""
+    return Path(str(resources.files("zerocity.data").joinpath("demo")))
+
+
+def demo_scenario_text() -> str:
+    return (demo_directory() / DEMO_SCENARIO).read_text(encoding="utf-8")
+
+
+@dataclass(frozen=True)
+class _ScenarioText:
+    """A scenario's text, equal and hashed by its SHA-256 only, so that the run cache is keyed on the digest."""
+
+    digest: str
+    text: str = field(compare=False, hash=False, repr=False)
+
+    @classmethod
+    def of(cls, text: str) -> _ScenarioText:
+        return cls(hashlib.sha256(text.encode("utf-8")).hexdigest(), text)
+
+
+def run_scenario_text(
+    text: str, *, method: str | None = None, draws: int | None = None, seed: int | None = None
+) -> PlanRun:
+    """Run a scenario given as TOML text (``None`` keeps the file's own method, draws and seed); cached.
+
+    Raises ``ScenarioFileError`` naming the key when the scenario cannot be run.
+    """
+    return _run_cached(_ScenarioText.of(text), method, draws, seed)
+
+
+@functools.lru_cache(maxsize=RUN_CACHE_SIZE)
+def _run_cached(scenario: _ScenarioText, method: str | None, draws: int | None, seed: int | None) -> PlanRun:
+    # The service reads files and a scenario names its base inventory by a path relative to itself, so the text is
+    # written to a private temporary directory; a path chosen by a caller never reaches the server's own files.
+    with tempfile.TemporaryDirectory(prefix="zerocity-plan-") as directory:
+        path = Path(directory) / SCENARIO_NAME
+        path.write_text(scenario.text, encoding="utf-8")
+        _bring_activity_file(scenario.text, Path(directory))
+        try:
+            return run_scenario_file(path, draws=draws, seed=seed, wedge_method=method)
+        except InvalidScenario as exc:  # a core check the service did not locate in the file
+            raise ScenarioFileError(SCENARIO_NAME, exc.key, exc.reason) from None
+
+
+def _bring_activity_file(text: str, directory: Path) -> None:
+    """Copy the base inventory's activity file next to the scenario, if it is one of the bundled demo files."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError:
+        return  # the service reports the syntax error with its line
+    spec = data.get("base_inventory")
+    if not isinstance(spec, dict) or "activity_file" not in spec:
+        return
+    name = spec["activity_file"]
+    bundled = demo_directory()
+    allowed = sorted(p.name for p in bundled.glob("*.csv"))
+    if not isinstance(name, str) or name not in allowed:
+        raise ScenarioFileError(
+            SCENARIO_NAME,
+            "base_inventory.activity_file",
+            f"over the web only a bundled demo file may be named ({', '.join(allowed)}); "
+            "give pools a base_t_co2e instead",
+        )
+    shutil.copyfile(bundled / name, directory / name)

@@ -44,7 +44,6 @@ def get_actor(request: Request) -> Actor:
             elif cookie:
                 actor = accounts.actor_from_session(session, cookie)
     request.state.actor = actor or Actor.public()
-    request.state.session_expired = bool(cookie) and actor is None and not token
     return request.state.actor
 
 

@@ -30,7 +30,6 @@ def page(request: Request, name: str, context: dict[str, Any] | None = None, sta
     actor = get_actor(request)
     locale = get_locale(request)
     messages = [(level, gettext(text, locale)) for level, text in _read_flash(request)]
-    messages += [(level, text) for level, text in (context or {}).pop("messages", [])] if context else []
     variables = {"user": actor if actor.is_authenticated else None, "actor": actor, "messages": messages}
     response = templates.TemplateResponse(request, name, {**variables, **(context or {})}, status_code=status_code)
     if request.cookies.get(FLASH_COOKIE):

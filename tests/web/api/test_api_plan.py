@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from tests.web.api import Api, demo_api, error_of
 
+from zerocity.services import planning
 from zerocity.services.planning import result_to_dict, run_scenario_file
 from zerocity.web.routers import api_plan
 
@@ -20,7 +21,7 @@ def api(tmp_path: Path) -> Api:
 
 @pytest.fixture(scope="module")
 def demo_toml() -> str:
-    return api_plan.demo_scenario_text()
+    return planning.demo_scenario_text()
 
 
 def run(api: Api, text: str, query: str = "", role: str = "kaohsiung viewer") -> object:
@@ -45,7 +46,7 @@ def test_the_answer_is_the_json_of_the_command_line(api: Api, demo_toml: str) ->
     body = run(api, demo_toml, "?draws=100&seed=7&method=shapley").json()  # type: ignore[attr-defined]
 
     cli = result_to_dict(
-        run_scenario_file(api_plan.demo_directory() / api_plan.DEMO_SCENARIO, draws=100, seed=7, wedge_method="shapley")
+        run_scenario_file(planning.demo_directory() / planning.DEMO_SCENARIO, draws=100, seed=7, wedge_method="shapley")
     )
     assert body["wedge_method"] == "shapley"
     assert body["plan_tco2e"] == pytest.approx(cli["plan_tco2e"])

@@ -31,13 +31,9 @@ def ping() -> PlainTextResponse:
 
 @router.get("/login")
 def login_form(request: Request, next: str = "/") -> Response:
-    if getattr(request.state, "session_expired", False) or (
-        request.cookies.get(SESSION_COOKIE) and not get_actor(request).is_authenticated
-    ):
-        context = {"next": safe_next(next), "messages": []}
-        context["expired"] = True
-        return page(request, "login.html", context)
-    return page(request, "login.html", {"next": safe_next(next)})
+    # A session cookie that no longer signs anyone in: it expired or was revoked; say so rather than just ask.
+    expired = bool(request.cookies.get(SESSION_COOKIE)) and not get_actor(request).is_authenticated
+    return page(request, "login.html", {"next": safe_next(next), "expired": expired})
 
 
 @router.post("/login")

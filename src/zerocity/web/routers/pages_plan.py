@@ -3,7 +3,7 @@
 
 For now the page is public and shows the bundled worked example for the demo city (``data/demo/kaohsiung_plan.toml``,
 every figure illustrative); any other city sees an empty state. The run goes through the same cached runner as
-``POST /api/plans/run`` (:func:`zerocity.web.routers.api_plan.run_scenario_text`), so the page and the API agree
+``POST /api/plans/run`` (:func:`zerocity.services.planning.run_scenario_text`), so the page and the API agree
 to the last digit and a second visit costs only the template.
 
 Query parameters: ``method=order|proportional|shapley`` picks how the gap is attributed to the actions (the page
@@ -22,12 +22,12 @@ from starlette.responses import Response
 from zerocity.core.errors import ZeroCityError
 from zerocity.core.planning import budgets
 from zerocity.services import cities
-from zerocity.services.planning import result_to_dict
+from zerocity.services.planning import demo_scenario_text, result_to_dict, run_scenario_text
 from zerocity.web import charts, plan_charts
 from zerocity.web.deps import get_db, get_locale
 from zerocity.web.i18n import gettext
 from zerocity.web.render import N_, page
-from zerocity.web.routers.api_plan import MAX_DRAWS, demo_scenario_text, run_scenario_text
+from zerocity.web.routers.api_plan import MAX_DRAWS
 from zerocity.web.routers.pages_cities import city_name
 
 router = APIRouter(include_in_schema=False)
