@@ -118,6 +118,9 @@ class Site:
         page.get_by_label(self.zh.required("Password"), exact=True).fill(password)
         page.get_by_role("button", name=self.zh("Sign in"), exact=True).click()
         page.get_by_role("button", name=self.zh("Sign out"), exact=True).wait_for()
+        # The button is in the HTML before the deferred htmx script has run; a click that soon would take the
+        # no-JavaScript path (a full page load) while the test expects an in-place swap, so wait for "load".
+        page.wait_for_load_state("load")
 
     def sign_out(self, page: Page) -> None:
         """The header's sign-out button (a form post); the site answers with its home page."""
