@@ -26,7 +26,7 @@ bench-web: bootstrap
 # Refresh both lock files after editing pyproject.toml (needs the package registry).
 lock:
 	.tools/bin/uv lock --python python3
-	.tools/bin/uv export --frozen --format requirements-txt --all-groups --no-emit-project > requirements.lock
+	.tools/bin/uv export --frozen --format requirements-txt --all-groups --all-extras --no-emit-project > requirements.lock
 
 # Re-extract translatable text into src/zerocity/locale/ and merge it into the zh_Hant and en catalogues.
 messages: bootstrap

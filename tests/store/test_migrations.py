@@ -51,17 +51,28 @@ def test_upgrading_twice_is_harmless(db_url: str) -> None:
     assert _tables(db_url) == MODEL_TABLES
 
 
-def test_downgrading_one_step_from_the_first_revision_removes_every_table_and_upgrading_again_works(
+def test_downgrading_one_step_goes_back_to_the_previous_revision_and_upgrading_again_restores_the_schema(
     db_url: str,
 ) -> None:
     upgrade(db_url)
     head = ScriptDirectory.from_config(alembic_config(db_url)).get_revision(_head(db_url))
-    assert head is not None and head.down_revision is None, "more revisions now: step down to base explicitly"
+    assert head is not None and isinstance(head.down_revision, str)
     downgrade(db_url, "-1")
+    assert current_revision(db_url) == head.down_revision
+    upgrade(db_url)
+    assert current_revision(db_url) == head.revision
+    assert _tables(db_url) == MODEL_TABLES
+    assert _schema_differences(db_url) == []
+
+
+def test_every_revision_can_be_undone_one_step_at_a_time(db_url: str) -> None:
+    upgrade(db_url)
+    script = ScriptDirectory.from_config(alembic_config(db_url))
+    steps = len(list(script.walk_revisions()))
+    for _ in range(steps):
+        downgrade(db_url, "-1")
     assert current_revision(db_url) is None
     assert _tables(db_url) == set()
-    upgrade(db_url)
-    assert _tables(db_url) == MODEL_TABLES
 
 
 def _schema_differences(url: str) -> list[object]:

@@ -63,7 +63,21 @@ def demo_activity_file(scale: float, source_note: str) -> bytes:
 
 
 def load_demo(db: Database) -> bool:
-    """Loads the demo once; returns False when it was already there."""
+    """Loads the demo once; returns False when the cities and inventories were already there.
+
+    The hub's content (cases, news, training, network attributes, stored plans) is loaded after them by loaders that
+    are themselves idempotent, so a data directory made before the hub existed gets its content too.
+    """
+    created = _load_cities_and_inventories(db)
+    from zerocity.services import plans
+    from zerocity.services.knowledge import cases_demo, network_demo, training_demo
+
+    for load in (cases_demo.load_demo, training_demo.load_demo, network_demo.load_demo, plans.load_demo):
+        load(db)
+    return created
+
+
+def _load_cities_and_inventories(db: Database) -> bool:
     system = Actor.system()
     with db.write() as session:
         if session.scalar(select(City.id).where(City.slug == "kaohsiung")) is not None:

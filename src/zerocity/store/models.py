@@ -268,3 +268,14 @@ class FactorSet(Base):
     factor_count: Mapped[int] = mapped_column(Integer, default=0)
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+# The knowledge hub, search, training, network and stored-plan tables live in their own modules. Importing them here
+# registers them on ``Base.metadata``, so Alembic and the schema tests see the whole schema through this module.
+from zerocity.store import (  # noqa: E402
+    hub_models,  # noqa: F401
+    network_models,  # noqa: F401
+    plan_models,  # noqa: F401
+    search_models,  # noqa: F401
+    training_models,  # noqa: F401
+)
