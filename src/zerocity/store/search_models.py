@@ -1,3 +1,4 @@
-"""Search index tables shared by SQLite (FTS5) and PostgreSQL (tsvector + GIN): one row per (document, language), and optional sentence embeddings."""
+"""Search index tables for SQLite (FTS5) and PostgreSQL (tsvector + GIN): one row per (document, language), and
+optional sentence embeddings."""
 
 from __future__ import annotations
