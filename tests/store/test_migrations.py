@@ -1,4 +1,9 @@
-"""Alembic migrations: empty -> head builds exactly the models' schema on both backends, and can be undone."""
+"""Alembic migrations: empty -> head builds exactly the models' schema on both backends, and can be undone.
+
+The search index's engine-specific objects (SQLite's FTS5 table with its shadow tables, PostgreSQL's tsvector column
+and GIN index) are not in the models; the table listing and the schema comparison leave them out, and their own
+tests below check that they are there on the right backend and gone after a downgrade.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +15,7 @@ from sqlalchemy import inspect
 from zerocity.store.db import make_engine
 from zerocity.store.migrate import alembic_config, current_revision, downgrade, upgrade
 from zerocity.store.models import Base
+from zerocity.store.search_models import include_in_schema_comparison, is_fts_object
 
 MODEL_TABLES = set(Base.metadata.tables)
 
@@ -18,7 +24,17 @@ def _tables(url: str) -> set[str]:
     engine = make_engine(url)
     try:
         with engine.connect() as connection:
-            return set(inspect(connection).get_table_names()) - {"alembic_version"}
+            names = set(inspect(connection).get_table_names()) - {"alembic_version"}
+    finally:
+        engine.dispose()
+    return {name for name in names if not is_fts_object(name)}
+
+
+def _all_table_names(url: str) -> set[str]:
+    engine = make_engine(url)
+    try:
+        with engine.connect() as connection:
+            return set(inspect(connection).get_table_names())
     finally:
         engine.dispose()
 
@@ -79,7 +95,9 @@ def _schema_differences(url: str) -> list[object]:
     engine = make_engine(url)
     try:
         with engine.connect() as connection:
-            context = MigrationContext.configure(connection, opts={"compare_type": True})
+            context = MigrationContext.configure(
+                connection, opts={"compare_type": True, "include_name": include_in_schema_comparison}
+            )
             return list(compare_metadata(context, Base.metadata))
     finally:
         engine.dispose()
@@ -132,3 +150,31 @@ def test_downgrading_to_base_leaves_only_the_version_table(db_url: str) -> None:
     finally:
         engine.dispose()
     assert names <= {"alembic_version"}
+
+
+def test_the_search_index_has_its_engine_specific_full_text_structure(db_url: str) -> None:
+    upgrade(db_url)
+    engine = make_engine(db_url)
+    try:
+        with engine.connect() as connection:
+            if engine.dialect.name == "sqlite":
+                virtual = connection.exec_driver_sql(
+                    "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'search_fts'"
+                ).scalar_one()
+                assert "USING fts5" in virtual and "content='search_entries'" in virtual
+                assert {"search_fts_data", "search_fts_idx", "search_fts_config"} <= _all_table_names(db_url)
+            else:
+                indexes = {i["name"] for i in inspect(connection).get_indexes("search_entries")}
+                columns = {c["name"]: str(c["type"]) for c in inspect(connection).get_columns("search_entries")}
+                assert "ix_search_entries_tsv" in indexes
+                assert columns["tsv"] == "TSVECTOR"
+    finally:
+        engine.dispose()
+
+
+def test_downgrading_the_search_index_removes_its_full_text_structure_too(db_url: str) -> None:
+    upgrade(db_url, "0003")
+    downgrade(db_url, "0002")
+    names = _all_table_names(db_url)
+    assert not any(is_fts_object(name) for name in names)
+    assert not {"search_entries", "search_embeddings", "search_state"} & names

@@ -1,4 +1,9 @@
-"""Alembic environment: batch mode on SQLite (ALTER TABLE is limited there) and the models' naming convention."""
+"""Alembic environment: batch mode on SQLite (ALTER TABLE is limited there) and the models' naming convention.
+
+The search index's engine-specific objects (SQLite's FTS5 table and its shadow tables, PostgreSQL's GIN index) are
+made by migration 0003 on one backend only and are not in ``Base.metadata``; ``include_name`` keeps them out of
+autogenerate's comparison (``zerocity.store.search_models.include_in_schema_comparison``).
+"""
 
 from __future__ import annotations
 
@@ -6,6 +11,7 @@ from alembic import context
 
 from zerocity.store.db import make_engine
 from zerocity.store.models import Base
+from zerocity.store.search_models import include_in_schema_comparison
 
 config = context.config
 
@@ -19,6 +25,7 @@ def run_migrations_online() -> None:
                 target_metadata=Base.metadata,
                 render_as_batch=connection.dialect.name == "sqlite",
                 compare_type=True,
+                include_name=include_in_schema_comparison,
             )
             with context.begin_transaction():
                 context.run_migrations()
@@ -27,7 +34,11 @@ def run_migrations_online() -> None:
 
 
 if context.is_offline_mode():
-    context.configure(url=config.get_main_option("sqlalchemy.url"), target_metadata=Base.metadata)
+    context.configure(
+        url=config.get_main_option("sqlalchemy.url"),
+        target_metadata=Base.metadata,
+        include_name=include_in_schema_comparison,
+    )
     with context.begin_transaction():
         context.run_migrations()
 else:
