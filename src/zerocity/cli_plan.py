@@ -11,6 +11,7 @@ from typing import Annotated, Any
 import typer
 
 from zerocity.core.errors import InputErrors, ZeroCityError
+from zerocity.core.planning.templates import CO_BENEFITS
 from zerocity.files import write_atomically
 
 plan_app = typer.Typer(help="Mitigation scenarios: BAU, actions, wedges, targets.", no_args_is_help=True)
@@ -126,7 +127,90 @@ def render(data: dict[str, Any]) -> str:
         for bar in data["macc"]["bars"]:
             width = (bar["x1_tco2e"] - bar["x0_tco2e"]) / 1e3
             lines.append(f"  {bar['action']}: {bar['mac_per_tco2e']:,.0f} per tCO2e × {width:,.1f} kt")
+    lines += _co_benefit_lines(data) + _pv_lines(data) + _one_point_five_lines(data) + _sensitivity_lines(data)
     return "\n".join(lines) + "\n"
+
+
+def _co_benefit_lines(data: dict[str, Any]) -> list[str]:
+    lines = ["", "Actions (template, stage) and co-benefits:"]
+    for action in data.get("actions", []):
+        benefits = ", ".join(f"{b['benefit'].replace('_', ' ')} {b['level']}" for b in action["co_benefits"]) or "—"
+        lines.append(f"  {action['id']} ({action['template'] or 'no template'}, {action['stage']}): {benefits}")
+    return lines
+
+
+def _pv_lines(data: dict[str, Any]) -> list[str]:
+    years: list[int] = data["years"]
+    lines = []
+    for action_id, pv in data.get("pv", {}).items():
+        last = len(years) - 1
+        lines += [
+            "",
+            f"Rooftop PV {action_id} ({pv['accounting'].replace('_', ' ')}), {years[last]}: generation "
+            f"{pv['generation_kwh'][last] / 1e6:,.1f} GWh, national pathway's PV in the city "
+            f"{pv['national_pathway_kwh'][last] / 1e6:,.1f} GWh, counted {pv['counted_kwh'][last] / 1e6:,.1f} GWh "
+            f"→ {pv['city_wedge_tco2e'][last] / 1e3:,.1f} kt before the loading order",
+        ]
+    return lines
+
+
+def _one_point_five_lines(data: dict[str, Any]) -> list[str]:
+    assessment = data.get("one_point_five")
+    if not assessment:
+        return []
+    basis = "CO2 = CO2e × {:.2f}".format(assessment["co2_share"])
+    if assessment["co2_basis"] == "co2e_stands_in":
+        basis = "the plan's CO2e stands in for CO2"
+    lines = ["", f"1.5 °C reference tests (reference points, not obligations; {basis}):"]
+    for test in assessment["tests"]:
+        if not test["available"]:
+            lines.append(f"  {test['id']}: not applied: {test['reason']}")
+            continue
+        lines.append(
+            f"  {test['id']}: {test['achieved_reduction']:.1%} below {test['base_year']} by {test['target_year']}"
+            f" (needed {test['required_reduction']:.0%}) → {'met' if test['met'] else 'NOT met'}  [{test['source']}]"
+        )
+    budget = assessment["budget"]
+    head = (
+        f"  Carbon budget {budget['parameter_id']} ({budget['global_budget_tco2'] / 1e9:,.0f} GtCO2 from "
+        f"{budget['from_year']}, {budget['source']}), {budget['rule'].replace('_', ' ')}"
+    )
+    if "city_budget_tco2" in budget:
+        head += f": city share {_mt(budget['city_budget_tco2'])} Mt"
+    lines.append(head)
+    if not budget["available"]:
+        lines.append(f"    not assessed: {budget['reason']}")
+        return lines
+    lines.append(
+        f"    cumulative {budget['start_year']}–{budget['end_year']}: {_mt(budget['cumulative_tco2'])} Mt "
+        f"= {budget['share_of_budget']:.0%} of it → {'within' if budget['met'] else 'EXCEEDED'}"
+    )
+    if budget["constant_annual_cut"] is not None:
+        lines.append(
+            f"    staying within it needs a constant cut of {budget['constant_annual_cut']:.1%} a year from "
+            f"{budget['start_year']} (or a straight line to zero by {budget['linear_zero_year']:.0f})"
+        )
+    elif budget["cut_note"]:
+        lines.append(f"    {budget['cut_note']}")
+    if budget["p_exceeded"] is not None:
+        lines.append(f"    P(budget exceeded) = {budget['p_exceeded']:.0%}")
+    return lines
+
+
+def _sensitivity_lines(data: dict[str, Any]) -> list[str]:
+    sensitivity = data.get("sensitivity")
+    if not sensitivity:
+        return []
+    if not sensitivity["available"]:
+        return ["", f"Sobol sensitivity: not computed: {sensitivity['reason']}"]
+    lines = [
+        "",
+        f"Sobol sensitivity of the plan's emissions in {sensitivity['year']} ({sensitivity['model_runs']:,} runs, "
+        f"seed {sensitivity['seed']}); the uncertainty is driven most by {sensitivity['top_driver']}:",
+    ]
+    for index in sensitivity["indices"]:
+        lines.append(f"  {index['input']}: total {index['total']:.2f}, first-order {index['first_order']:.2f}")
+    return lines
 
 
 def write_plan_xlsx(data: dict[str, Any], path: str) -> None:
@@ -153,5 +237,66 @@ def write_plan_xlsx(data: dict[str, Any], path: str) -> None:
         for i, target in enumerate(data["targets"], start=1):
             sheet.write_row(i, 0, ["" if target[c] is None else target[c] for c in columns])
         sheet.write(len(data["targets"]) + 2, 0, f"draws: {data['draws']}, seed: {data['seed']}")
+        _actions_sheet(workbook, data)
+        _one_point_five_sheet(workbook, data)
+        _sensitivity_sheet(workbook, data)
     finally:
         workbook.close()
+
+
+def _actions_sheet(workbook: Any, data: dict[str, Any]) -> None:
+    """One row per action: template, stage, pools and one column per co-benefit (its level)."""
+    sheet = workbook.add_worksheet("actions")
+    sheet.write_row(0, 0, ["action", "template", "stage", "pools", *CO_BENEFITS])
+    for row, action in enumerate(data.get("actions", []), start=1):
+        levels = {b["benefit"]: b["level"] for b in action["co_benefits"]}
+        sheet.write_row(
+            row,
+            0,
+            [action["id"], action["template"], action["stage"], ", ".join(action["pools"]),
+             *(levels.get(name, "") for name in CO_BENEFITS)],
+        )  # fmt: skip
+
+
+def _one_point_five_sheet(workbook: Any, data: dict[str, Any]) -> None:
+    assessment = data.get("one_point_five")
+    if not assessment:
+        return
+    sheet = workbook.add_worksheet("one_point_five")
+    columns = ["id", "available", "base_year", "target_year", "base_tco2", "required_reduction", "target_tco2",
+               "projected_tco2", "achieved_reduction", "met", "reason", "source"]  # fmt: skip
+    sheet.write_row(0, 0, columns)
+    for row, test in enumerate(assessment["tests"], start=1):
+        sheet.write_row(row, 0, [_cell(test.get(c)) for c in columns])
+    row = len(assessment["tests"]) + 2
+    sheet.write(row, 0, "carbon budget")
+    for offset, (key, value) in enumerate(assessment["budget"].items(), start=1):
+        sheet.write_row(row + offset, 0, [key, _cell(value)])
+    note = "reference points with high uncertainty, not negotiated obligations; "
+    note += "CO2e stands in for CO2" if assessment["co2_basis"] == "co2e_stands_in" else "CO2 share stated"
+    sheet.write(row + len(assessment["budget"]) + 2, 0, note)
+
+
+def _sensitivity_sheet(workbook: Any, data: dict[str, Any]) -> None:
+    sensitivity = data.get("sensitivity")
+    if not sensitivity:
+        return
+    sheet = workbook.add_worksheet("sensitivity")
+    if not sensitivity["available"]:
+        sheet.write(0, 0, f"not computed: {sensitivity['reason']}")
+        return
+    columns = ("input", "first_order", "first_order_conf", "total", "total_conf")
+    sheet.write_row(0, 0, list(columns))
+    for row, index in enumerate(sensitivity["indices"], start=1):
+        sheet.write_row(row, 0, [index[c] for c in columns])
+    sheet.write(
+        len(sensitivity["indices"]) + 2,
+        0,
+        f"Sobol indices of the plan's emissions in {sensitivity['year']}; {sensitivity['model_runs']} runs, "
+        f"seed {sensitivity['seed']}",
+    )
+
+
+def _cell(value: Any) -> Any:
+    """A JSON value as a spreadsheet cell: None blank, booleans and numbers as they are."""
+    return "" if value is None else value

@@ -20,11 +20,23 @@ from pathlib import Path
 from typing import Any, Final
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
-from zerocity.core.planning.scenario import InvalidScenario, Scenario, ScenarioResult, run
+from zerocity.core.errors import ZeroCityError
+from zerocity.core.planning import one_point_five
+from zerocity.core.planning.scenario import (
+    Action,
+    InvalidScenario,
+    PvOutcome,
+    Scenario,
+    ScenarioResult,
+    SensitivityOutcome,
+    run,
+)
 from zerocity.planning_file import ScenarioDocument, ScenarioFileError, build_scenario, read_document, run_settings
 from zerocity.services import inventories
 from zerocity.services.actor import Actor
+from zerocity.services.errors import NotFound
 from zerocity.services.inventory import compute_inventory_file
 from zerocity.store.db import Database
 from zerocity.store.models import RefResult
@@ -161,7 +173,134 @@ def result_to_dict(run_: PlanRun) -> dict[str, Any]:
             "capital": result.cost_by_payer.capital_cost,
             "net_present_cost": result.cost_by_payer.net_present_cost,
         }
+    out["actions"] = [_action_dict(action) for action in run_.scenario.actions]
+    if result.pv:
+        out["pv"] = {action_id: _pv_dict(pv) for action_id, pv in result.pv.items()}
+    if result.one_point_five is not None:
+        out["one_point_five"] = _one_point_five_dict(result.one_point_five)
+    if result.sensitivity is not None:
+        out["sensitivity"] = _sensitivity_dict(result.sensitivity, result.seed)
     return out
+
+
+def _action_dict(action: Action) -> dict[str, Any]:
+    """An action as run: its template, stage, pools and co-benefits (qualitative, never in tonnes or costs)."""
+    return {
+        "id": action.action_id,
+        "template": action.template or None,
+        "stage": action.stage.value,
+        "pools": list(action.pools),
+        "co_benefits": [{"benefit": b.benefit, "level": b.level} for b in action.co_benefits],
+    }
+
+
+def _pv_dict(pv: PvOutcome) -> dict[str, Any]:
+    return {
+        "accounting": pv.accounting,
+        "generation_kwh": _list(pv.generation_kwh),
+        "national_pathway_kwh": _list(pv.national_pathway_kwh),
+        "counted_kwh": _list(pv.counted_kwh),
+        "city_wedge_tco2e": _list(pv.city_wedge_t_co2e),
+        "share_of_national": None if pv.share_of_national is None else _list(pv.share_of_national),
+    }
+
+
+def _one_point_five_dict(assessment: one_point_five.OnePointFive) -> dict[str, Any]:
+    """The 1.5 °C reference tests: each applied test, or why it could not be, and the city carbon budget."""
+    tests = []
+    for outcome in assessment.tests:
+        entry: dict[str, Any] = {
+            "id": outcome.parameter_id,
+            "source": outcome.source,
+            "available": outcome.test is not None,
+        }
+        if outcome.test is None:
+            entry["reason"] = outcome.unavailable
+            entry["reason_code"] = outcome.reason_code
+        else:
+            test = outcome.test
+            entry |= {
+                "base_year": test.base_year,
+                "target_year": test.target_year,
+                "base_tco2": test.base_tco2,
+                "required_reduction": test.required_reduction,
+                "target_tco2": test.target_tco2,
+                "projected_tco2": test.projected_tco2,
+                "achieved_reduction": test.achieved_reduction,
+                "met": test.met,
+            }
+        tests.append(entry)
+    budget = assessment.budget
+    parameter = budget.parameter
+    budget_out: dict[str, Any] = {
+        "parameter_id": parameter.parameter_id,
+        "source": parameter.source,
+        "publication_year": parameter.year,
+        "status": parameter.status,
+        "global_budget_tco2": parameter.value_tonnes,
+        "from_year": parameter.base_year,
+        "likelihood": parameter.likelihood,
+        "temperature_c": parameter.temperature_c,
+        "rule": budget.rule.value,
+        "allocation_year": budget.allocation_year,
+        "available": budget.check is not None,
+    }
+    if budget.allocation is not None:
+        budget_out |= {
+            "population_weight": budget.allocation.population_weight,
+            "population_share": budget.allocation.population_share,
+            "emissions_share": budget.allocation.emissions_share,
+            "city_budget_tco2": budget.allocation.budget_tco2,
+        }
+    if budget.check is None:
+        budget_out["reason"] = budget.unavailable
+        budget_out["reason_code"] = budget.reason_code
+    else:
+        budget_out |= {
+            "start_year": budget.check.start_year,
+            "end_year": budget.check.end_year,
+            "cumulative_tco2": budget.check.cumulative_tco2,
+            "share_of_budget": budget.check.share_of_budget,
+            "met": budget.check.met,
+            "first_year_tco2": budget.first_year_tco2,
+            "constant_annual_cut": budget.constant_annual_cut,
+            "linear_zero_year": None if budget.linear is None else budget.linear.zero_year,
+            "cut_note": budget.cut_note,
+            "p_exceeded": budget.p_exceeded,
+        }
+    return {
+        "co2_share": assessment.co2_share,
+        "co2_basis": "stated" if assessment.co2_share_stated else "co2e_stands_in",
+        "reference_points": True,
+        "tests": tests,
+        "budget": budget_out,
+    }
+
+
+def _sensitivity_dict(outcome: SensitivityOutcome, seed: int) -> dict[str, Any]:
+    out: dict[str, Any] = {"output": "plan_tco2e", "year": outcome.year, "available": outcome.result is not None}
+    if outcome.result is None:
+        out["reason"] = outcome.note
+        return out
+    sobol = outcome.result
+    return out | {
+        "method": "sobol",
+        "base_samples": sobol.base_samples,
+        "model_runs": sobol.model_runs,
+        "seed": sobol.seed,
+        "confidence_level": sobol.confidence_level,
+        "top_driver": sobol.top_driver,
+        "indices": [
+            {
+                "input": index.name,
+                "first_order": index.first_order,
+                "first_order_conf": index.first_order_conf,
+                "total": index.total,
+                "total_conf": index.total_conf,
+            }
+            for index in sobol.indices
+        ],
+    }
 
 
 def _list(values: Any) -> list[float]:
@@ -177,6 +316,10 @@ SCENARIO_NAME: Final[str] = "scenario.toml"
 DEMO_SCENARIO: Final[str] = "kaohsiung_plan.toml"
 #: A run takes seconds (the Monte Carlo draws): the demo page and repeated calls reuse the last runs.
 RUN_CACHE_SIZE: Final[int] = 32
+#: Scenarios given as text run inside a web worker: their draws and years are bounded before anything is computed
+#: (2,000 draws take well under a second; 5,000 draws over a century of years would hold a worker for long).
+MAX_TEXT_DRAWS: Final[int] = 5_000
+MAX_TEXT_YEARS: Final[int] = 100
 
 
 def demo_directory() -> Path:
@@ -201,25 +344,104 @@ class _ScenarioText:
 
 
 def run_scenario_text(
-    text: str, *, method: str | None = None, draws: int | None = None, seed: int | None = None
+    text: str,
+    *,
+    method: str | None = None,
+    draws: int | None = None,
+    seed: int | None = None,
+    stored_inventory: StoredInventory | None = None,
 ) -> PlanRun:
     """Run a scenario given as TOML text (``None`` keeps the file's own method, draws and seed); cached.
 
-    Raises ``ScenarioFileError`` naming the key when the scenario cannot be run.
+    ``stored_inventory`` reads ``[base_inventory] stored = CITY`` with the caller's rights (see
+    :func:`session_inventory_reader`); the figures it gives are part of the cache key, so a recomputed inventory
+    is never answered from an older run. Raises ``ScenarioFileError`` naming the key (and, where it can be found,
+    the line) when the scenario cannot be run.
     """
-    return _run_cached(_ScenarioText.of(text), method, draws, seed)
+    try:
+        _check_size(text, draws)
+        base = _stored_base(text, stored_inventory)
+        return _run_cached(_ScenarioText.of(text), base, method, draws, seed)
+    except ScenarioFileError as exc:
+        raise exc.located(text) from None
+
+
+def _check_size(text: str, draws: int | None) -> None:
+    """Refuse, before running, a text whose draws or years exceed what a web worker may compute."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError:
+        return  # the run reports the syntax error with its line
+    uncertainty = data.get("uncertainty")
+    file_draws = uncertainty.get("draws") if isinstance(uncertainty, dict) else None
+    effective = draws if draws is not None else file_draws
+    if isinstance(effective, int) and not isinstance(effective, bool) and effective > MAX_TEXT_DRAWS:
+        raise ScenarioFileError(
+            SCENARIO_NAME, "uncertainty.draws", f"at most {MAX_TEXT_DRAWS} draws here, not {effective}"
+        )
+    head = data.get("scenario")
+    if isinstance(head, dict):
+        base, end = head.get("base_year"), head.get("end_year", 2050)
+        if isinstance(base, int) and isinstance(end, int) and end - base > MAX_TEXT_YEARS:
+            raise ScenarioFileError(SCENARIO_NAME, "scenario.end_year", f"at most {MAX_TEXT_YEARS} years here")
+
+
+def session_inventory_reader(session: Session, actor: Actor) -> StoredInventory:
+    """Like :func:`stored_inventory_reader`, inside the caller's transaction (a save runs its scenario there)."""
+
+    def read(slug: str, year: int) -> Mapping[str, float]:
+        city, inventory = inventories.get_inventory(session, actor, slug, year)
+        rows = session.execute(
+            select(RefResult.ref, RefResult.tco2e).where(
+                RefResult.city_id == city.id, RefResult.inventory_id == inventory.id
+            )
+        ).all()
+        return {ref: float(tco2e) for ref, tco2e in rows if tco2e is not None}
+
+    return read
+
+
+#: A stored base inventory as a hashable cache key: (GPC reference number, t CO2e) pairs.
+_FrozenInventory = tuple[tuple[str, float], ...]
+
+
+def _stored_base(text: str, stored_inventory: StoredInventory | None) -> _FrozenInventory | None:
+    """The stored inventory the text names, read now (the run itself cannot reach the database)."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError:
+        return None  # the run reports the syntax error with its line
+    spec = data.get("base_inventory")
+    scenario = data.get("scenario")
+    if stored_inventory is None or not isinstance(spec, dict) or not isinstance(scenario, dict):
+        return None
+    city, year = spec.get("stored"), scenario.get("base_year")
+    if not isinstance(city, str) or isinstance(year, bool) or not isinstance(year, int):
+        return None  # the run names what is missing
+    try:
+        figures = stored_inventory(city, year)
+    except (NotFound, ZeroCityError) as exc:
+        raise ScenarioFileError(
+            SCENARIO_NAME,
+            "base_inventory.stored",
+            f"no {year} inventory of {city!r} that you may read ({exc.message})",
+        ) from None
+    return tuple(sorted(figures.items()))
 
 
 @functools.lru_cache(maxsize=RUN_CACHE_SIZE)
-def _run_cached(scenario: _ScenarioText, method: str | None, draws: int | None, seed: int | None) -> PlanRun:
+def _run_cached(
+    scenario: _ScenarioText, base: _FrozenInventory | None, method: str | None, draws: int | None, seed: int | None
+) -> PlanRun:
     # The service reads files and a scenario names its base inventory by a path relative to itself, so the text is
     # written to a private temporary directory; a path chosen by a caller never reaches the server's own files.
+    reader: StoredInventory | None = None if base is None else (lambda city, year: dict(base))
     with tempfile.TemporaryDirectory(prefix="zerocity-plan-") as directory:
         path = Path(directory) / SCENARIO_NAME
         path.write_text(scenario.text, encoding="utf-8")
         _bring_activity_file(scenario.text, Path(directory))
         try:
-            return run_scenario_file(path, draws=draws, seed=seed, wedge_method=method)
+            return run_scenario_file(path, draws=draws, seed=seed, wedge_method=method, stored_inventory=reader)
         except InvalidScenario as exc:  # a core check the service did not locate in the file
             raise ScenarioFileError(SCENARIO_NAME, exc.key, exc.reason) from None
 

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from zerocity.core.planning import costs, montecarlo, targets
 from zerocity.core.planning.pools import Stage
 from zerocity.core.planning.scenario import (
+    MAX_SOBOL_RUNS,
     Action,
     Curve,
     Driver,
@@ -20,6 +21,7 @@ from zerocity.core.planning.scenario import (
     Pool,
     Scenario,
     ScenarioTarget,
+    SensitivitySettings,
     WedgeMethod,
     run,
 )
@@ -292,3 +294,93 @@ def test_macc_bars_take_loading_order_widths_and_never_overlap() -> None:
     assert result.cost_by_payer is not None
     assert result.cost_by_payer.capital_cost["households"] == pytest.approx(505.0)
     assert math.isclose(result.discount_rate, 0.0)
+
+
+def uncertain_two_inputs(**kwargs: object) -> Scenario:
+    return scenario(
+        actions=(step_action("retrofit", 1.0, Stage.EFFICIENCY),),
+        targets=(ScenarioTarget(targets.base_year_target(BASE, 2030, 0.2)),),
+        uncertain={
+            "action.retrofit.effect": montecarlo.Uniform(0.1, 0.5),
+            "pool.gas.base_t_co2e": montecarlo.Normal(100.0, 1.0),
+        },
+        **kwargs,
+    )
+
+
+def test_sobol_names_the_input_that_drives_the_uncertainty_most() -> None:
+    result = run(uncertain_two_inputs(), draws=200, seed=3)
+
+    assert result.sensitivity is not None and result.sensitivity.result is not None
+    sobol = result.sensitivity.result
+    assert result.sensitivity.year == 2030  # the first target's year
+    assert sobol.top_driver == "action.retrofit.effect"
+    assert sobol["action.retrofit.effect"].total > 0.9 > sobol["pool.gas.base_t_co2e"].total
+    assert sobol.seed == 3 and sobol.model_runs == 256 * (2 + 2)
+
+
+def test_sobol_runs_only_with_monte_carlo_and_two_inputs_and_says_why_not() -> None:
+    no_draws = run(uncertain_two_inputs(), draws=0).sensitivity
+    assert no_draws is not None and no_draws.result is None and "draws = 0" in no_draws.note
+
+    one_input = scenario(
+        actions=(step_action("retrofit", 1.0, Stage.EFFICIENCY),),
+        uncertain={"action.retrofit.effect": montecarlo.Uniform(0.1, 0.5)},
+    )
+    single = run(one_input, draws=50).sensitivity
+    assert single is not None and single.result is None and "two uncertain inputs" in single.note
+
+    disabled = run(uncertain_two_inputs(sensitivity=SensitivitySettings(enabled=False)), draws=50)
+    assert disabled.sensitivity is None
+
+
+def test_sobol_base_samples_must_be_a_power_of_two() -> None:
+    with pytest.raises(InvalidScenario) as caught:
+        run(uncertain_two_inputs(sensitivity=SensitivitySettings(base_samples=100)), draws=10)
+    assert caught.value.key == "sensitivity.samples"
+
+
+def test_the_one_point_five_tests_run_on_every_scenario() -> None:
+    result = run(uncertain_two_inputs(), draws=0)
+
+    assert result.one_point_five is not None
+    assert [t.parameter_id for t in result.one_point_five.tests] == [
+        "sr15-co2-2030-vs-2010",
+        "race-to-zero-halve-2030",
+        "ar6-wg3-ghg-2030-vs-2019",
+    ]
+    assert "population" in result.one_point_five.budget.unavailable  # no population driver in this scenario
+
+
+def test_a_base_year_target_is_judged_per_draw_against_that_draws_own_base() -> None:
+    # The plan is always 70 % of the (uncertain) base, and the target is −30 % of the same base: met in every draw.
+    uncertain_base = scenario(
+        actions=(step_action("retrofit", 1.0, Stage.EFFICIENCY, effect=0.3),),
+        targets=(ScenarioTarget(targets.base_year_target(BASE, 2030, 0.3)),),
+        uncertain={"pool.gas.base_t_co2e": montecarlo.Normal(100.0, 10.0)},
+    )
+    assert run(uncertain_base, draws=500, seed=1).p_target_met == 1.0
+
+    # A stated base is fixed at adoption: the same plan now meets it only in the draws whose base is lower.
+    stated = scenario(
+        actions=(step_action("retrofit", 1.0, Stage.EFFICIENCY, effect=0.3),),
+        targets=(ScenarioTarget(targets.base_year_target(BASE, 2030, 0.3), base_t_co2e=100.0),),
+        uncertain={"pool.gas.base_t_co2e": montecarlo.Normal(100.0, 10.0)},
+    )
+    p = run(stated, draws=500, seed=1).p_target_met
+    assert p is not None and 0.4 < p < 0.6
+
+
+def test_sobol_halves_its_base_samples_to_stay_within_the_run_budget() -> None:
+    actions = tuple(step_action(f"a{i}", 0.05, Stage.EFFICIENCY) for i in range(12))
+    many = scenario(
+        actions=actions,
+        uncertain={f"action.a{i}.effect": montecarlo.Uniform(0.1 + i / 100, 0.5) for i in range(12)},
+        sensitivity=SensitivitySettings(base_samples=4096),
+    )
+
+    outcome = run(many, draws=20, seed=1).sensitivity
+
+    assert outcome is not None and outcome.result is not None
+    assert outcome.result.base_samples == 1024  # 4096 or 2048 · (12 + 2) runs would exceed MAX_SOBOL_RUNS
+    assert outcome.result.model_runs == 1024 * 14 <= MAX_SOBOL_RUNS

@@ -33,7 +33,16 @@ import numpy as np
 import numpy.typing as npt
 
 from zerocity.core.errors import ZeroCityError
-from zerocity.core.planning import attribution, costs, montecarlo, penetration, targets
+from zerocity.core.planning import (
+    attribution,
+    costs,
+    montecarlo,
+    one_point_five,
+    penetration,
+    rooftop_pv,
+    sensitivity,
+    targets,
+)
 from zerocity.core.planning.bau import DriverSeries, project_bau
 from zerocity.core.planning.pools import (
     ActivityPool,
@@ -43,6 +52,7 @@ from zerocity.core.planning.pools import (
     check_share_caps,
     fuel_switch_effect,
 )
+from zerocity.core.planning.templates import CoBenefit
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -56,6 +66,12 @@ CURVE_PARAMETERS = {
 }
 EXTERNAL_GRID = "national_grid"
 EXTERNAL_EFFICIENCY = "autonomous_efficiency"
+#: Sobol base samples N: a power of two (SALib's Sobol sequence), bounded so a run stays a few seconds.
+DEFAULT_SOBOL_SAMPLES = 256
+MAX_SOBOL_SAMPLES = 4096
+#: Model runs N·(D + 2) of one Sobol analysis at most: with many uncertain inputs N is halved until it fits, so the
+#: evaluation over all runs stays within a few hundred MB.
+MAX_SOBOL_RUNS = 20_000
 
 
 class InvalidScenario(ZeroCityError):
@@ -132,7 +148,12 @@ class FuelSwitch:
 
 @dataclass(frozen=True)
 class Action:
-    """An action template applied to one or more pools; the same reduction fraction acts on each pool."""
+    """An action template applied to one or more pools; the same reduction fraction acts on each pool.
+
+    ``pv`` makes it a rooftop-PV action (:mod:`~zerocity.core.planning.rooftop_pv`): its reduction comes from the
+    counted generation and ``effect`` scales it (a performance ratio). ``co_benefits`` are qualitative and never
+    enter a tonne or a cost.
+    """
 
     action_id: str
     template: str
@@ -143,6 +164,8 @@ class Action:
     fuel_switch: FuelSwitch | None = None
     stock: str = ""
     costs: costs.ActionCosts | None = None
+    co_benefits: tuple[CoBenefit, ...] = ()
+    pv: rooftop_pv.RooftopPv | None = None
 
 
 @dataclass(frozen=True)
@@ -152,6 +175,16 @@ class ScenarioTarget:
     target: targets.Target
     base_t_co2e: float | None = None
     label: str = ""
+
+
+@dataclass(frozen=True)
+class SensitivitySettings:
+    """Sobol sensitivity of the plan's emissions in ``year`` (default: the first single-year target's, else 2030,
+    else the end year) over ``base_samples`` N (a power of two); run with Monte Carlo when there are ≥ 2 inputs."""
+
+    enabled: bool = True
+    year: int | None = None
+    base_samples: int = DEFAULT_SOBOL_SAMPLES
 
 
 @dataclass(frozen=True)
@@ -170,6 +203,8 @@ class Scenario:
     discount_rate: float | None = None
     discount_rate_id: str = ""
     macc_year: int | None = None
+    one_point_five: one_point_five.Settings = field(default_factory=one_point_five.Settings)
+    sensitivity: SensitivitySettings = field(default_factory=SensitivitySettings)
 
     @property
     def years(self) -> IntArray:
@@ -181,6 +216,27 @@ class TargetOutcome:
     label: str
     result: targets.TargetResult
     p_met: float | None
+
+
+@dataclass(frozen=True)
+class PvOutcome:
+    """A rooftop-PV action's generation and what the plan may count of it, on the central path (kWh, t CO2e)."""
+
+    accounting: str
+    generation_kwh: FloatArray
+    national_pathway_kwh: FloatArray  # the PV the national grid path already places in the city
+    counted_kwh: FloatArray
+    city_wedge_t_co2e: FloatArray  # counted generation × grid factor, before the loading order
+    share_of_national: FloatArray | None  # share_of_national accounting: local PV / national grid wedge
+
+
+@dataclass(frozen=True)
+class SensitivityOutcome:
+    """Sobol indices of the plan's emissions in ``year``, or why there are none (``note``)."""
+
+    year: int | None
+    result: sensitivity.SobolResult | None
+    note: str = ""
 
 
 @dataclass(frozen=True)
@@ -205,6 +261,9 @@ class ScenarioResult:
     discount_rate: float | None
     discount_rate_id: str
     bau_methods: dict[str, str]
+    pv: dict[str, PvOutcome] = field(default_factory=dict)
+    one_point_five: one_point_five.OnePointFive | None = None
+    sensitivity: SensitivityOutcome | None = None
 
 
 # -- model ----------------------------------------------------------------------------------------------------------
@@ -221,6 +280,7 @@ class _Evaluation:
     order: tuple[str, ...]
     ordered_wedges: dict[str, FloatArray]
     methods: dict[str, str]
+    pv: dict[str, rooftop_pv.PvEffect]
 
 
 def _pick(draws: Mapping[str, FloatArray], name: str, default: float) -> Value:
@@ -262,11 +322,20 @@ def _evaluate(scenario: Scenario, draws: Mapping[str, FloatArray]) -> _Evaluatio
         external[name] = external.get(name, np.zeros(years.size)) + bau.national_effort_t_co2e
 
     fractions: dict[str, FloatArray] = {}
+    pv_effects: dict[str, rooftop_pv.PvEffect] = {}
     by_pool: dict[str, list[PoolAction]] = {pid: [] for pid in pool_ids}
     for action in scenario.actions:
         share = _penetration(action, years, draws)
         effect: Value | FloatArray = _pick(draws, f"action.{action.action_id}.effect", action.effect)
-        if action.fuel_switch is not None:
+        if action.pv is not None:
+            assert grid is not None  # checked by validate()
+            pv = _pv_effect(action, action.pv, years, share, draws, pool_adjusted, grid)
+            pv_effects[action.action_id] = pv
+            # r(t) = p(t) · effect(t): the counted generation per unit of penetration, scaled by ``effect``.
+            reached, fraction = np.broadcast_arrays(share, pv.reduction_fraction)
+            per_share = np.divide(fraction, reached, out=np.zeros(fraction.shape), where=reached > 0)
+            effect = np.asarray(_column(effect) * per_share, dtype=np.float64)
+        elif action.fuel_switch is not None:
             assert grid is not None  # checked by validate()
             switch = action.fuel_switch
             effect = np.asarray(
@@ -301,7 +370,27 @@ def _evaluate(scenario: Scenario, draws: Mapping[str, FloatArray]) -> _Evaluatio
         order=order,
         ordered_wedges=ordered,
         methods=methods,
+        pv=pv_effects,
     )
+
+
+def _pv_effect(
+    action: Action,
+    pv: rooftop_pv.RooftopPv,
+    years: IntArray,
+    share: FloatArray,
+    draws: Mapping[str, FloatArray],
+    pool_adjusted: Mapping[str, FloatArray],
+    grid: FloatArray,
+) -> rooftop_pv.PvEffect:
+    served = _sum((pool_adjusted[pool_id] for pool_id in action.pools), years.size)
+    capacity_factor = _pick(draws, f"action.{action.action_id}.capacity_factor", pv.capacity_factor)
+    try:
+        return rooftop_pv.pv_effect(pv, years, share, capacity_factor, served, grid)
+    except (rooftop_pv.InvalidPvInput, ZeroCityError) as exc:
+        parameter = exc.parameter if isinstance(exc, rooftop_pv.InvalidPvInput) else "capacity_factor"
+        reason = exc.reason if isinstance(exc, rooftop_pv.InvalidPvInput) else exc.message
+        raise InvalidScenario(f"actions.{action.action_id}.pv.{parameter}", reason) from None
 
 
 def _sum(series: Iterable[FloatArray], size: int) -> FloatArray:
@@ -344,7 +433,7 @@ def validate(scenario: Scenario, *, today: int | None = None) -> None:
     pool_ids = [p.pool_id for p in scenario.pools]
     _unique(pool_ids, "pools")
     _unique([a.action_id for a in scenario.actions], "actions")
-    needs_grid = any(p.grid_electricity for p in scenario.pools) or any(a.fuel_switch for a in scenario.actions)
+    needs_grid = any(p.grid_electricity for p in scenario.pools) or any(a.fuel_switch or a.pv for a in scenario.actions)
     if needs_grid:
         if scenario.grid_factor_kg_per_kwh is None:
             raise InvalidScenario("grid", "grid-electricity pools and fuel switches need the grid factor path")
@@ -375,6 +464,8 @@ def validate(scenario: Scenario, *, today: int | None = None) -> None:
             raise InvalidScenario(f"{key}.curve", f"a {action.curve.kind} curve needs {', '.join(missing)}")
         if not 0.0 <= action.effect <= 1.0:
             raise InvalidScenario(f"{key}.effect", f"a share of the reached emissions in [0, 1], got {action.effect}")
+        if action.pv is not None:
+            _validate_pv(scenario, action, action.pv)
     for name in scenario.uncertain:
         _check_uncertain_name(scenario, name)
     for number, entry in enumerate(scenario.targets, start=1):
@@ -398,12 +489,43 @@ def validate(scenario: Scenario, *, today: int | None = None) -> None:
             raise InvalidScenario(f"{key}.start_year", f"a budget period starts at or after {scenario.base_year}")
     if scenario.macc_year is not None and not scenario.base_year <= scenario.macc_year <= scenario.end_year:
         raise InvalidScenario("costs.macc_year", "must be a scenario year")
+    try:
+        one_point_five.check_settings(scenario.one_point_five)
+    except one_point_five.InvalidOnePointFive as exc:
+        raise InvalidScenario(f"one_point_five.{exc.parameter}", exc.reason) from None
+    _validate_sensitivity(scenario)
     # Share caps per stock across all pools: mutually exclusive options may not exceed 100 % (PLANNING.md §3).
     deterministic = _evaluate_shares(scenario)
     try:
         check_share_caps(scenario.years, deterministic)
     except ZeroCityError as exc:
         raise InvalidScenario("actions", exc.message) from None
+
+
+def _validate_pv(scenario: Scenario, action: Action, pv: rooftop_pv.RooftopPv) -> None:
+    key = f"actions.{action.action_id}"
+    if action.fuel_switch is not None:
+        raise InvalidScenario(f"{key}.pv", "an action is either a fuel switch or rooftop PV, not both")
+    grid_pools = {p.pool_id for p in scenario.pools if p.grid_electricity}
+    others = [pool_id for pool_id in action.pools if pool_id not in grid_pools]
+    if others:
+        raise InvalidScenario(
+            f"{key}.pools",
+            f"rooftop PV displaces grid electricity: {', '.join(others)} is not a grid_electricity pool",
+        )
+    try:
+        pv.check(scenario.years)
+    except rooftop_pv.InvalidPvInput as exc:
+        raise InvalidScenario(f"{key}.pv.{exc.parameter}", exc.reason) from None
+
+
+def _validate_sensitivity(scenario: Scenario) -> None:
+    settings = scenario.sensitivity
+    samples = settings.base_samples
+    if samples < 2 or samples > MAX_SOBOL_SAMPLES or samples & (samples - 1):
+        raise InvalidScenario("sensitivity.samples", f"a power of two from 2 to {MAX_SOBOL_SAMPLES}, got {samples}")
+    if settings.year is not None and not scenario.base_year <= settings.year <= scenario.end_year:
+        raise InvalidScenario("sensitivity.year", "must be a scenario year")
 
 
 def _evaluate_shares(scenario: Scenario) -> list[PoolAction]:
@@ -420,7 +542,12 @@ def _check_uncertain_name(scenario: Scenario, name: str) -> None:
     if len(parts) == 3 and parts[0] == "pool" and parts[1] in pool_ids:
         ok = parts[2] in ("base_t_co2e", "growth_rate", "elasticity", "autonomous_efficiency")
     if len(parts) == 3 and parts[0] == "action" and parts[1] in actions:
-        ok = parts[2] == "effect" or parts[2] in actions[parts[1]].curve.parameters
+        action = actions[parts[1]]
+        ok = (
+            parts[2] == "effect"
+            or parts[2] in action.curve.parameters
+            or (parts[2] == "capacity_factor" and action.pv is not None)
+        )
     if not ok:
         raise InvalidScenario(f"uncertainty.{name}", "not an input of this scenario (see the scenario file format)")
 
@@ -466,24 +593,35 @@ def run(
     p_each: list[float | None] = [None] * len(outcomes)
     p_all: float | None = None
     fan: montecarlo.FanChart | None = None
+    plan_draws: FloatArray | None = None
     if draws > 0:
-        result = montecarlo.run(
-            lambda d: np.broadcast_to(_evaluate(scenario, d).plan, (draws, years.size)),
-            scenario.uncertain,
-            years,
-            draws,
-            seed,
-            name=scenario.name,
-        )
+        frozen_draws: list[FloatArray] = []
+
+        def model(inputs: montecarlo.Draws) -> FloatArray:
+            evaluation = _evaluate(scenario, inputs)
+            frozen_draws.append(np.broadcast_to(evaluation.frozen, (draws, years.size)))
+            return np.broadcast_to(evaluation.plan, (draws, years.size))
+
+        result = montecarlo.run(model, scenario.uncertain, years, draws, seed, name=scenario.name)
         fan = montecarlo.fan_chart(result, (2.5, 25.0, 50.0, 75.0, 97.5))
         met = np.ones(draws, dtype=bool)
-        for index, (_, outcome) in enumerate(outcomes):
-            met_here = _met_per_draw(outcome, years, result.emissions)
+        for index, ((_, outcome), entry) in enumerate(zip(outcomes, scenario.targets, strict=True)):
+            level = _level_per_draw(entry, outcome, years, frozen_draws[0])
+            met_here = _met_per_draw(outcome, years, result.emissions, level)
             p_each[index] = float(np.mean(met_here))
             met &= met_here
         p_all = float(np.mean(met)) if outcomes else None
+        plan_draws = result.emissions
 
     macc, payer, macc_year = _costs(scenario, ev)
+    assessment = one_point_five.assess(
+        scenario.one_point_five,
+        years,
+        ev.plan,
+        ev.frozen,
+        population_at=lambda year: _driver_value(scenario, "population", year),
+        plan_draws_t_co2e=plan_draws,
+    )
     return ScenarioResult(
         years=years,
         bau_frozen_t_co2e=ev.frozen,
@@ -504,7 +642,73 @@ def run(
         discount_rate=scenario.discount_rate,
         discount_rate_id=scenario.discount_rate_id,
         bau_methods=ev.methods,
+        pv={action_id: _pv_outcome(effect) for action_id, effect in ev.pv.items()},
+        one_point_five=assessment,
+        sensitivity=_sensitivity(scenario, draws, seed),
     )
+
+
+def _driver_value(scenario: Scenario, name: str, year: int) -> float | None:
+    """A driver's value in ``year`` (its anchors interpolated), or None without that driver or outside its anchors."""
+    driver = scenario.drivers.get(name)
+    if driver is None or not driver.anchor_years[0] <= year <= driver.anchor_years[-1]:
+        return None
+    return float(np.interp(year, driver.anchor_years, driver.anchor_values))
+
+
+def _pv_outcome(effect: rooftop_pv.PvEffect) -> PvOutcome:
+    split = effect.split
+    return PvOutcome(
+        accounting=split.accounting.value,
+        generation_kwh=effect.generation_kwh,
+        national_pathway_kwh=effect.national_pathway_kwh,
+        counted_kwh=split.counted_pv_kwh,
+        city_wedge_t_co2e=split.city_pv_wedge_t_co2e,
+        share_of_national=split.city_pv_share_of_national,
+    )
+
+
+def sensitivity_year(scenario: Scenario) -> int:
+    """The year whose plan emissions the Sobol indices explain (see :class:`SensitivitySettings`)."""
+    if scenario.sensitivity.year is not None:
+        return scenario.sensitivity.year
+    single = [t.target.target_year for t in scenario.targets if t.target.type is not targets.TargetType.BUDGET]
+    if single:
+        return single[0]
+    return 2030 if scenario.base_year <= 2030 <= scenario.end_year else scenario.end_year
+
+
+def _sensitivity(scenario: Scenario, draws: int, seed: int) -> SensitivityOutcome | None:
+    """Sobol indices (SALib, PLANNING.md §9) of the plan's emissions in the sensitivity year, ranked by total index.
+
+    Run alongside Monte Carlo only (draws > 0), on the same distributions and seed; the model is evaluated once
+    over all N·(D + 2) Saltelli points.
+    """
+    settings = scenario.sensitivity
+    if not settings.enabled:
+        return None
+    year = sensitivity_year(scenario)
+    if draws == 0:
+        return SensitivityOutcome(year, None, "no Monte Carlo run (draws = 0)")
+    if len(scenario.uncertain) < 2:
+        return SensitivityOutcome(year, None, "Sobol indices need at least two uncertain inputs")
+    samples = settings.base_samples
+    while samples * (len(scenario.uncertain) + 2) > MAX_SOBOL_RUNS and samples > 2:
+        samples //= 2
+    if samples * (len(scenario.uncertain) + 2) > MAX_SOBOL_RUNS:
+        return SensitivityOutcome(year, None, f"too many uncertain inputs for {MAX_SOBOL_RUNS:,} model runs")
+    index = year - scenario.base_year
+
+    def emissions_in_year(inputs: montecarlo.Draws) -> FloatArray:
+        rows = next(iter(inputs.values())).shape[0]
+        plan = np.broadcast_to(_evaluate(scenario, inputs).plan, (rows, scenario.years.size))
+        return np.asarray(plan[:, index], dtype=np.float64)
+
+    try:
+        result = sensitivity.sobol_indices(emissions_in_year, scenario.uncertain, samples, seed)
+    except sensitivity.InvalidSensitivityInput as exc:
+        return SensitivityOutcome(year, None, exc.reason)
+    return SensitivityOutcome(year, result)
 
 
 def _action_wedges(scenario: Scenario, ev: _Evaluation, method: WedgeMethod) -> dict[str, FloatArray]:
@@ -553,8 +757,25 @@ def _evaluate_target(entry: ScenarioTarget, years: IntArray, plan: FloatArray, b
         raise InvalidScenario(f"targets.{_label(entry, 0)}", exc.message) from None
 
 
-def _met_per_draw(outcome: targets.TargetResult, years: IntArray, emissions: FloatArray) -> npt.NDArray[np.bool_]:
-    limit = outcome.target_tco2e * (1.0 + targets.MET_TOLERANCE)
+def _level_per_draw(
+    entry: ScenarioTarget, outcome: targets.TargetResult, years: IntArray, frozen: FloatArray
+) -> float | FloatArray:
+    """The target level in each draw. A base-year target measured from the inventory (the frozen BAU in its base
+    year) moves with that base when base-year emissions are uncertain: its level is ``E_base,d · (1 − p)``, so a
+    draw is judged against its own base. Every other level is fixed when the target is adopted (fixed level, net
+    zero, budget, stated base, baseline scenario frozen at adoption)."""
+    target = entry.target
+    if target.type is not targets.TargetType.BASE_YEAR or entry.base_t_co2e is not None:
+        return outcome.target_tco2e
+    assert target.reduction is not None  # base_year_target sets it
+    base = frozen[:, int(np.flatnonzero(years == target.base_year)[0])]
+    return np.asarray(base * (1.0 - target.reduction), dtype=np.float64)
+
+
+def _met_per_draw(
+    outcome: targets.TargetResult, years: IntArray, emissions: FloatArray, level: float | FloatArray
+) -> npt.NDArray[np.bool_]:
+    limit = level * (1.0 + targets.MET_TOLERANCE)
     if outcome.type is targets.TargetType.BUDGET:
         # Budget period: base_year … target year, which evaluate() checked against the path.
         start = int(np.flatnonzero(years == max(outcome.latest_year, int(years[0])))[0])
