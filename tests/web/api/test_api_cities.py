@@ -9,8 +9,9 @@ from tests.web.api import Api, demo_api, error_of
 
 NEW_CITY = {"slug": "hsinchu", "name_zh": "新竹市", "name_en": "Hsinchu", "country": "TW", "area_km2": 104.15}
 
-#: A demo city's version after the demo loader: created (1), then population set for each of its years.
-DEMO_VERSION = 1 + 4
+#: A demo city's version after the demo loader: created (1), then population set for each of its years, then its
+#: illustrative GDP for each year (services/knowledge/network_demo.py; Kaohsiung has one).
+DEMO_VERSION = 1 + 4 + 4
 
 
 @pytest.fixture
