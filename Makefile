@@ -1,4 +1,4 @@
-.PHONY: run test bootstrap lint bench bench-planner bench-web lock messages clean
+.PHONY: run test bootstrap lint bench bench-planner bench-web bench-search lock messages clean
 
 run: bootstrap
 	.venv/bin/zerocity serve --demo
@@ -22,6 +22,10 @@ bench-planner: bootstrap
 bench-web: bootstrap
 	.venv/bin/python benchmarks/bench_web.py
 	.venv/bin/python benchmarks/bench_import_web.py
+
+# Knowledge-hub search: 50,000 bilingual cases on SQLite and PostgreSQL, keyword and hybrid (about 30 minutes).
+bench-search: bootstrap
+	.venv/bin/python benchmarks/bench_search.py
 
 # Refresh both lock files after editing pyproject.toml (needs the package registry).
 lock:

@@ -81,12 +81,76 @@ def test_the_xlsx_workbook_has_pathway_wedges_and_targets(tmp_path: Path) -> Non
     code, _, err = plan(str(DEMO), "--format", "xlsx", "-o", str(target), "--draws", "50")
     assert code == 0, err
     book = openpyxl.load_workbook(target)
-    assert book.sheetnames == ["pathway", "wedges", "targets"]
+    assert book.sheetnames == ["pathway", "wedges", "targets", "actions", "one_point_five", "sensitivity"]
     pathway = list(book["pathway"].iter_rows(values_only=True))
     assert pathway[0] == ("year", "bau_frozen_tco2e", "bau_adjusted_tco2e", "plan_tco2e")
     assert pathway[1][0] == 2020 and pathway[-1][0] == 2050
     assert book["wedges"].cell(1, 2).value == "national_grid"
     assert book["targets"].cell(2, 2).value == "base_year"
+    actions = list(book["actions"].iter_rows(values_only=True))
+    assert actions[0][:5] == ("action", "template", "stage", "pools", "air_quality")
+    solar = next(row for row in actions if row[0] == "rooftop_solar")
+    assert solar[1] == "rooftop_pv" and "high" in solar
+    tests = list(book["one_point_five"].iter_rows(values_only=True))
+    assert tests[0][0] == "id" and tests[2][0] == "race-to-zero-halve-2030"
+    assert book["sensitivity"].cell(1, 1).value == "input"
+    assert book["sensitivity"].cell(2, 1).value == "action.power_plant_renewables.p_max"
+
+
+def test_every_action_states_its_template_stage_and_co_benefits(demo_json: dict[str, object]) -> None:
+    actions = {a["id"]: a for a in demo_json["actions"]}  # type: ignore[attr-defined]
+    assert actions["rooftop_solar"]["template"] == "rooftop_pv"
+    assert actions["rooftop_solar"]["stage"] == "supply"
+    assert {"benefit": "energy_security", "level": "high"} in actions["rooftop_solar"]["co_benefits"]
+    assert actions["power_plant_renewables"]["co_benefits"] == []  # no template, none stated
+
+
+def test_the_demo_rooftop_pv_counts_only_what_is_additional_to_the_national_pathway(
+    demo_json: dict[str, object],
+) -> None:
+    pv = demo_json["pv"]["rooftop_solar"]  # type: ignore[index]
+    assert pv["accounting"] == "additional_only"
+    generation, national, counted = (
+        np.asarray(pv[k]) for k in ("generation_kwh", "national_pathway_kwh", "counted_kwh")
+    )
+    np.testing.assert_allclose(counted, np.maximum(generation - national, 0.0))
+
+
+def test_the_json_has_the_one_point_five_tests_and_the_city_budget(demo_json: dict[str, object]) -> None:
+    assessment = demo_json["one_point_five"]
+    assert isinstance(assessment, dict)
+    assert assessment["reference_points"] is True and assessment["co2_basis"] == "co2e_stands_in"
+    tests = {t["id"]: t for t in assessment["tests"]}
+    assert not tests["sr15-co2-2030-vs-2010"]["available"] and "2010" in tests["sr15-co2-2030-vs-2010"]["reason"]
+    halving = tests["race-to-zero-halve-2030"]
+    assert halving["available"] and halving["base_year"] == 2020 and halving["required_reduction"] == 0.5
+    budget = assessment["budget"]
+    assert budget["parameter_id"] == "ar6-wg1-1p5c-50" and budget["rule"] == "per_capita"
+    assert budget["start_year"] == 2020 and budget["end_year"] == 2050
+    years, plan = demo_json["years"], demo_json["plan_tco2e"]
+    assert budget["cumulative_tco2"] == pytest.approx(sum(plan))  # type: ignore[arg-type]
+    assert budget["constant_annual_cut"] == pytest.approx(plan[0] / budget["city_budget_tco2"])  # type: ignore[index]
+    assert 0.0 <= budget["p_exceeded"] <= 1.0
+    assert years[0] == 2020  # type: ignore[index]
+
+
+def test_the_json_names_what_drives_the_uncertainty_most(demo_json: dict[str, object]) -> None:
+    sensitivity = demo_json["sensitivity"]
+    assert isinstance(sensitivity, dict)
+    assert sensitivity["available"] and sensitivity["method"] == "sobol" and sensitivity["year"] == 2030
+    totals = [index["total"] for index in sensitivity["indices"]]
+    assert totals == sorted(totals, reverse=True)
+    assert sensitivity["top_driver"] == sensitivity["indices"][0]["input"]
+    assert sensitivity["seed"] == demo_json["seed"]
+
+
+def test_the_text_format_shows_co_benefits_one_point_five_and_sensitivity() -> None:
+    code, out, err = plan(str(DEMO), "--draws", "100")
+    assert code == 0, err
+    assert "co-benefits" in out and "energy security high" in out
+    assert "1.5 °C reference tests (reference points, not obligations" in out
+    assert "race-to-zero-halve-2030" in out and "constant cut of" in out
+    assert "driven most by" in out
 
 
 def test_xlsx_without_an_output_file_is_refused(tmp_path: Path) -> None:

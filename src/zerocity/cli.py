@@ -11,6 +11,7 @@ from typing import Annotated, TypeVar
 
 import typer
 
+from zerocity.cli_hub import cases_app
 from zerocity.cli_plan import plan_app
 from zerocity.cli_platform import register as register_platform_commands
 from zerocity.core.errors import InputErrors, ZeroCityError
@@ -28,6 +29,7 @@ app.add_typer(inventory_app, name="inventory")
 app.add_typer(factors_app, name="factors")
 register_platform_commands(app)
 app.add_typer(plan_app, name="plan")
+app.add_typer(cases_app, name="cases")
 
 EXIT_INPUT_ERROR = 1
 EXIT_INTERNAL_ERROR = 70

@@ -33,8 +33,10 @@ MAX_ID = 2**31 - 1
 #: The characters ``str.strip()`` removes (``str.isspace``), spelled out because ``\s`` means something slightly
 #: different in the schema's regex dialect (ECMA), in pydantic's (Rust) and in Python's; the services strip text.
 _SPACE = r"\t\n\x0b\x0c\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
-#: Text that is not blank once stripped, without NUL.
-NON_BLANK = rf"^[{_SPACE}]*[^{_SPACE}{_CONTROL}][^{_CONTROL}]*$"
+#: The spaces that are not also control characters (``\x1c``-``\x1f`` are both): leading blanks a name may have.
+_BLANK = r"\t\n\r\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+#: Text that is not blank once stripped, without control characters anywhere (leading ones included).
+NON_BLANK = rf"^[{_BLANK}]*[^{_SPACE}{_CONTROL}][^{_CONTROL}]*$"
 #: A GPC reference number as a cell holds it (I.1.1, IV.2): no inner spaces, at most 16 characters once stripped.
 GPC_REF_TEXT = rf"^[{_SPACE}]*[^{_SPACE}\x00]{{1,16}}[{_SPACE}]*$"
 

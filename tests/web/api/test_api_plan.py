@@ -1,14 +1,16 @@
-"""``POST /api/plans/run`` and ``GET /api/plans/demo``: the planner's JSON over the API."""
+"""The planner over the API: ``POST /api/plans/run``, ``GET /api/plans/demo`` and a city's stored plans."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
+from sqlalchemy import func, select
 from tests.web.api import Api, demo_api, error_of
 
-from zerocity.services import planning
+from zerocity.services import planning, plans
 from zerocity.services.planning import result_to_dict, run_scenario_file
+from zerocity.store.plan_models import CityPlan, CityPlanVersion
 from zerocity.web.routers import api_plan
 
 TEXT = {"Content-Type": "text/plain"}
@@ -118,3 +120,156 @@ def test_the_openapi_document_declares_a_text_body_for_runs(api: Api) -> None:
     operation = api.get("/api/openapi.json").json()["paths"]["/api/plans/run"]["post"]
 
     assert list(operation["requestBody"]["content"]) == ["text/plain"]
+
+
+# -- stored plans ---------------------------------------------------------------------------------------------------
+#: The worked example with few draws, so that saving it in these tests is quick.
+QUICK = planning.demo_scenario_text().replace("draws = 2000", "draws = 40")
+
+
+def plan_rows(api: Api) -> tuple[int, int]:
+    with api.db.read() as session:
+        return (
+            session.scalar(select(func.count()).select_from(CityPlan)) or 0,
+            session.scalar(select(func.count()).select_from(CityPlanVersion)) or 0,
+        )
+
+
+def create(api: Api, role: str = "kaohsiung editor", **body: object) -> object:
+    payload = {"name": "API pathway", "scenario": QUICK, **body}
+    return api.post("/api/cities/kaohsiung/plans", role=role, json=payload)
+
+
+def test_the_public_lists_the_published_demo_plan_with_its_headline(api: Api) -> None:
+    response = api.get("/api/cities/kaohsiung/plans", role="anonymous")
+
+    assert response.status_code == 200
+    [plan] = response.json()["items"]
+    assert plan["name"] == plans.DEMO_PLAN_NAME and plan["published"] and plan["version"] == 1
+    assert plan["latest_version"] is None  # members only
+    assert plan["summary"]["base_year"] == 2020 and plan["summary"]["draws"] == 2000
+
+
+def test_a_plan_comes_with_its_scenario_text_and_saved_run(api: Api) -> None:
+    [brief] = api.get("/api/cities/kaohsiung/plans", role="anonymous").json()["items"]
+
+    body = api.get(f"/api/plans/{brief['id']}", role="anonymous").json()
+
+    assert body["scenario"] == planning.demo_scenario_text()
+    assert body["result"]["seed"] == 20261127 and "one_point_five" in body["result"]
+    assert body["result"]["plan_tco2e"] == pytest.approx(
+        result_to_dict(planning.run_scenario_text(planning.demo_scenario_text()))["plan_tco2e"]
+    )
+
+
+def test_an_editor_creates_a_plan_that_stays_a_draft_until_published(api: Api) -> None:
+    response = create(api)
+
+    assert response.status_code == 201  # type: ignore[attr-defined]
+    plan = response.json()  # type: ignore[attr-defined]
+    assert (plan["version"], plan["latest_version"], plan["published"]) == (1, 1, False)
+    assert api.get(f"/api/plans/{plan['id']}", role="anonymous").status_code == 404
+    assert api.get(f"/api/plans/{plan['id']}", role="kaohsiung viewer").status_code == 200
+
+    published = api.post(
+        f"/api/plans/{plan['id']}/status", role="kaohsiung editor", json={"action": "publish", "version": 1}
+    )
+    assert published.status_code == 200 and published.json()["published_version"] == 1
+    assert api.get(f"/api/plans/{plan['id']}", role="anonymous").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("role", "status"),
+    [("kaohsiung viewer", 403), ("tainan editor", 403), ("anonymous", 401)],
+    ids=["viewer", "another-citys-editor", "public"],
+)
+def test_only_the_citys_editors_create_plans(api: Api, role: str, status: int) -> None:
+    before = plan_rows(api)
+    assert create(api, role=role).status_code == status  # type: ignore[attr-defined]
+    assert plan_rows(api) == before
+
+
+def test_a_scenario_that_does_not_run_is_refused_with_its_key_and_line(api: Api) -> None:
+    before = plan_rows(api)
+    broken = QUICK.replace("reduction = 0.30", "reduction = 1.30")
+
+    response = create(api, scenario=broken)
+
+    assert response.status_code == 422  # type: ignore[attr-defined]
+    error = error_of(response)
+    assert error["code"] == "scenario_file" and error["key"] == "targets[1].reduction"
+    assert error["line"] == broken.splitlines().index("reduction = 1.30") + 1
+    assert plan_rows(api) == before
+
+
+@pytest.mark.parametrize(
+    "body",
+    [{"name": ""}, {"scenario": ""}, {"colour": "green"}, {"name": 5}],
+    ids=["blank-name", "empty-scenario", "unknown-key", "name-not-text"],
+)
+def test_plan_bodies_are_strict(api: Api, body: dict[str, object]) -> None:
+    assert create(api, **body).status_code == 422  # type: ignore[attr-defined]
+
+
+def test_put_saves_a_new_version_and_a_stale_version_is_refused(api: Api) -> None:
+    plan_id = create(api).json()["id"]  # type: ignore[attr-defined]
+    changed = QUICK.replace("seed = 20261127", "seed = 3")
+
+    saved = api.request(
+        "PUT",
+        f"/api/plans/{plan_id}",
+        role="kaohsiung editor",
+        json={"scenario": changed, "version": 1, "note": "reseed"},
+    )
+    assert saved.status_code == 200
+    assert (saved.json()["version"], saved.json()["note"], saved.json()["result"]["seed"]) == (2, "reseed", 3)
+
+    stale = api.request("PUT", f"/api/plans/{plan_id}", role="kaohsiung editor", json={"scenario": QUICK, "version": 1})
+    assert stale.status_code == 409
+    older = api.get(f"/api/plans/{plan_id}?version=1", role="kaohsiung viewer").json()
+    assert older["version"] == 1 and older["latest_version"] == 2
+
+
+def test_the_public_sees_the_published_version_not_a_later_draft(api: Api) -> None:
+    plan_id = create(api).json()["id"]  # type: ignore[attr-defined]
+    api.post(f"/api/plans/{plan_id}/status", role="kaohsiung editor", json={"action": "publish", "version": 1})
+    api.request("PUT", f"/api/plans/{plan_id}", role="kaohsiung editor", json={"scenario": QUICK + "\n", "version": 1})
+
+    public = api.get(f"/api/plans/{plan_id}", role="anonymous").json()
+
+    assert public["version"] == 1 and public["scenario"] == QUICK
+    assert api.get(f"/api/plans/{plan_id}?version=2", role="anonymous").status_code == 404
+
+
+def test_delete_removes_the_plan(api: Api) -> None:
+    plan_id = create(api).json()["id"]  # type: ignore[attr-defined]
+
+    assert api.delete(f"/api/plans/{plan_id}", role="kaohsiung viewer").status_code == 403
+    assert api.delete(f"/api/plans/{plan_id}", role="kaohsiung editor").status_code == 204
+    assert api.get(f"/api/plans/{plan_id}", role="admin").status_code == 404
+
+
+def test_a_run_may_take_its_base_year_from_a_stored_inventory_the_caller_may_read(api: Api) -> None:
+    text = (
+        '[scenario]\nbase_year = 2020\nend_year = 2030\n\n[base_inventory]\nstored = "kaohsiung"\n\n'
+        '[pools.homes]\nsubsector = "I.1.2"\ncarrier = "electricity"\ngpc_refs = ["I.1.2"]\ngrowth_rate = 0.0\n'
+    )
+
+    member = run(api, text, role="kaohsiung viewer")
+    outsider = run(api, text, role="tainan editor")  # the 2020 inventory is a draft of Kaohsiung
+
+    assert member.status_code == 200  # type: ignore[attr-defined]
+    assert member.json()["base_inventory"] == "stored inventory kaohsiung 2020"  # type: ignore[attr-defined]
+    assert outsider.status_code == 422  # type: ignore[attr-defined]
+    assert error_of(outsider)["key"] == "base_inventory.stored"
+
+
+def test_a_file_asking_for_more_draws_than_a_worker_may_run_is_refused_before_running(api: Api, demo_toml: str) -> None:
+    greedy = demo_toml.replace("draws = 2000", "draws = 10000000")
+
+    response = run(api, greedy)
+
+    assert response.status_code == 422  # type: ignore[attr-defined]
+    error = error_of(response)
+    assert error["key"] == "uncertainty.draws"
+    assert error["line"] == greedy.splitlines().index("draws = 10000000") + 1

@@ -62,6 +62,8 @@ ACTIVITY_DATA = frozenset(
         "PATCH /api/records/{record_id}",
         "POST /api/cities/{slug}/inventories/{year}/imports",
         "POST /api/plans/run",  # any text fits the schema; only a runnable scenario is accepted
+        "POST /api/cities/{slug}/plans",  # the same for a stored plan's scenario
+        "PUT /api/plans/{plan_id}",
     }
 )
 
