@@ -85,13 +85,7 @@ def stored_inventory_reader(db: Database, actor: Actor) -> StoredInventory:
 
     def read(slug: str, year: int) -> Mapping[str, float]:
         with db.read() as session:
-            city, inventory = inventories.get_inventory(session, actor, slug, year)
-            rows = session.execute(
-                select(RefResult.ref, RefResult.tco2e).where(
-                    RefResult.city_id == city.id, RefResult.inventory_id == inventory.id
-                )
-            ).all()
-        return {ref: float(tco2e) for ref, tco2e in rows if tco2e is not None}
+            return _stored_results(session, actor, slug, year)
 
     return read
 
@@ -390,15 +384,19 @@ def session_inventory_reader(session: Session, actor: Actor) -> StoredInventory:
     """Like :func:`stored_inventory_reader`, inside the caller's transaction (a save runs its scenario there)."""
 
     def read(slug: str, year: int) -> Mapping[str, float]:
-        city, inventory = inventories.get_inventory(session, actor, slug, year)
-        rows = session.execute(
-            select(RefResult.ref, RefResult.tco2e).where(
-                RefResult.city_id == city.id, RefResult.inventory_id == inventory.id
-            )
-        ).all()
-        return {ref: float(tco2e) for ref, tco2e in rows if tco2e is not None}
+        return _stored_results(session, actor, slug, year)
 
     return read
+
+
+def _stored_results(session: Session, actor: Actor, slug: str, year: int) -> dict[str, float]:
+    """t CO2e per GPC reference number of a stored inventory, read with ``actor``'s rights."""
+    city, inventory = inventories.get_inventory(session, actor, slug, year)
+    query = select(RefResult.ref, RefResult.tco2e).where(
+        RefResult.city_id == city.id, RefResult.inventory_id == inventory.id
+    )
+    rows = session.execute(query).all()
+    return {ref: float(tco2e) for ref, tco2e in rows if tco2e is not None}
 
 
 #: A stored base inventory as a hashable cache key: (GPC reference number, t CO2e) pairs.

@@ -112,6 +112,16 @@ def page_count(total: int, per_page: int) -> int:
     return max(1, -(-total // per_page))
 
 
+def page_fields(total: int, paging: PageRequest) -> dict[str, int]:
+    """The paging part of a ``Paginated`` answer: ``Paginated[X](items=..., **page_fields(total, paging))``."""
+    return {
+        "page": paging.page,
+        "per_page": paging.per_page,
+        "total": total,
+        "pages": page_count(total, paging.per_page),
+    }
+
+
 M = TypeVar("M", bound=BaseModel)
 
 

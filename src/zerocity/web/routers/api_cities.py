@@ -17,7 +17,7 @@ from zerocity.web.routers.api import (
     PageDep,
     SlugPath,
     WriterDep,
-    page_count,
+    page_fields,
     service_input,
 )
 
@@ -56,10 +56,7 @@ def list_cities(db: DbDep, _actor: CallerDep, paging: PageDep) -> Paginated[City
     ]
     return Paginated[CityBrief](
         items=items,
-        page=paging.page,
-        per_page=paging.per_page,
-        total=len(found),
-        pages=page_count(len(found), paging.per_page),
+        **page_fields(len(found), paging),
     )
 
 

@@ -11,7 +11,7 @@ from zerocity.core.errors import UnknownFactor
 from zerocity.core.factors import EmissionFactor, bundled_library
 from zerocity.services.errors import NotFound
 from zerocity.web.api_models import NO_NUL, FactorOut, Paginated
-from zerocity.web.routers.api import OPTIONAL_AUTH, READ_ERRORS, CallerDep, PageDep, page_count
+from zerocity.web.routers.api import OPTIONAL_AUTH, READ_ERRORS, CallerDep, PageDep, page_fields
 
 router = APIRouter(prefix="/api/factors", tags=["factors"])
 
@@ -54,10 +54,7 @@ def list_factors(
     found = bundled_library().search(q, status=status, category=category)
     return Paginated[FactorOut](
         items=[factor_out(f) for f in found[paging.offset : paging.offset + paging.per_page]],
-        page=paging.page,
-        per_page=paging.per_page,
-        total=len(found),
-        pages=page_count(len(found), paging.per_page),
+        **page_fields(len(found), paging),
     )
 
 

@@ -17,7 +17,7 @@ from zerocity.core import benchmarking as bench
 from zerocity.core.gwp import DEFAULT_GWP_SET
 from zerocity.services.knowledge import network
 from zerocity.web.api_models import NO_NUL, SLUG, GwpSetName, Paginated
-from zerocity.web.routers.api import OPTIONAL_AUTH, READ_ERRORS, CallerDep, DbDep, PageDep, SlugPath, page_count
+from zerocity.web.routers.api import OPTIONAL_AUTH, READ_ERRORS, CallerDep, DbDep, PageDep, SlugPath, page_fields
 from zerocity.web.routers.pages_network import basis_text, reason_text, value_label
 
 router = APIRouter(prefix="/api/network", tags=["network"])
@@ -196,10 +196,7 @@ def list_network_cities(
     items = [_city_out(e) for e in entries[paging.offset : paging.offset + paging.per_page]]
     return Paginated[NetworkCityOut](
         items=items,
-        page=paging.page,
-        per_page=paging.per_page,
-        total=len(entries),
-        pages=page_count(len(entries), paging.per_page),
+        **page_fields(len(entries), paging),
     )
 
 

@@ -32,7 +32,7 @@ from zerocity.web.routers.api import (
     DbDep,
     PageDep,
     WriterDep,
-    page_count,
+    page_fields,
     service_input,
 )
 
@@ -204,10 +204,7 @@ def list_programmes(db: DbDep, _actor: CallerDep, paging: PageDep) -> Paginated[
         ]
     return Paginated[ProgrammeBrief](
         items=items,
-        page=paging.page,
-        per_page=paging.per_page,
-        total=len(programmes),
-        pages=page_count(len(programmes), paging.per_page),
+        **page_fields(len(programmes), paging),
     )
 
 
