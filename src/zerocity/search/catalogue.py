@@ -22,7 +22,7 @@ import uuid
 from collections import OrderedDict
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any, cast
+from typing import Any, Generic, Protocol, TypeVar, cast
 
 import numpy as np
 from sqlalchemy import CursorResult, Table, insert, select, update
@@ -209,8 +209,41 @@ def _load(session: Session, token: str) -> Catalogue:
     )
 
 
-_cache: OrderedDict[str, Catalogue] = OrderedDict()
-_cache_lock = threading.Lock()
+class Tokened(Protocol):
+    @property
+    def token(self) -> str: ...
+
+
+V = TypeVar("V", bound=Tokened)
+
+
+class ProcessCache(Generic[V]):
+    """Values read from one database's index (the catalogue, the vectors), kept in this process while the index's
+    change token stays the same; a few databases at most, least recently used first out. Thread-safe."""
+
+    def __init__(self, size: int = _CACHED_DATABASES) -> None:
+        self._values: OrderedDict[str, V] = OrderedDict()
+        self._lock = threading.Lock()
+        self._size = size
+
+    def get(self, key: str, token: str) -> V | None:
+        with self._lock:
+            value = self._values.get(key)
+            if value is None or value.token != token:
+                return None
+            self._values.move_to_end(key)
+            return value
+
+    def put(self, key: str, value: V) -> V:
+        with self._lock:
+            self._values[key] = value
+            self._values.move_to_end(key)
+            while len(self._values) > self._size:
+                self._values.popitem(last=False)
+        return value
+
+
+_cache: ProcessCache[Catalogue] = ProcessCache()
 
 
 def database_key(session: Session) -> str:
@@ -221,15 +254,5 @@ def catalogue(session: Session) -> Catalogue:
     """The catalogue of the index as this session sees it (cached per process and database)."""
     key = database_key(session)
     token = current_token(session)
-    with _cache_lock:
-        cached = _cache.get(key)
-        if cached is not None and cached.token == token:
-            _cache.move_to_end(key)
-            return cached
-    loaded = _load(session, token)
-    with _cache_lock:
-        _cache[key] = loaded
-        _cache.move_to_end(key)
-        while len(_cache) > _CACHED_DATABASES:
-            _cache.popitem(last=False)
-    return loaded
+    cached = _cache.get(key, token)
+    return cached if cached is not None else _cache.put(key, _load(session, token))

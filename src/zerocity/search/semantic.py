@@ -28,7 +28,6 @@ from __future__ import annotations
 import ctypes
 import importlib.util
 import threading
-from collections import OrderedDict
 from collections.abc import Collection, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -40,7 +39,7 @@ import numpy as np
 from sqlalchemy import Table, delete, insert, select
 from sqlalchemy.orm import Session
 
-from zerocity.search.catalogue import BoolArray, Catalogue, IntArray, database_key, mark_changed
+from zerocity.search.catalogue import BoolArray, Catalogue, IntArray, ProcessCache, database_key, mark_changed
 from zerocity.store.search_models import SearchEmbedding, SearchEntry
 
 if TYPE_CHECKING:
@@ -56,7 +55,6 @@ TOP_K = 50
 #: Characters of the body that join the title and summary in an embedding (the encoder averages over its input,
 #: so a long body would blur the subject).
 BODY_CHARS = 300
-_CACHED_DATABASES = 4
 
 _EMBEDDINGS = cast(Table, SearchEmbedding.__table__)
 _ENTRIES = cast(Table, SearchEntry.__table__)
@@ -181,18 +179,15 @@ class _Vectors:
     matrix: np.ndarray[Any, np.dtype[np.float32]]
 
 
-_cache: OrderedDict[str, _Vectors] = OrderedDict()
-_cache_lock = threading.Lock()
+_cache: ProcessCache[_Vectors] = ProcessCache()
 
 
 def _vectors(session: Session, entries: Catalogue) -> _Vectors:
     """The stored vectors of this database, from the process cache unless the index changed since."""
     key = database_key(session)
-    with _cache_lock:
-        cached = _cache.get(key)
-        if cached is not None and cached.token == entries.token:
-            _cache.move_to_end(key)
-            return cached
+    cached = _cache.get(key, entries.token)
+    if cached is not None:
+        return cached
     rows = session.execute(
         select(_EMBEDDINGS.c.entry_id, _EMBEDDINGS.c.vector)
         .where(_EMBEDDINGS.c.model == MODEL, _EMBEDDINGS.c.dimensions == DIMENSIONS)
@@ -202,12 +197,7 @@ def _vectors(session: Session, entries: Catalogue) -> _Vectors:
     matrix = np.frombuffer(b"".join(bytes(r.vector) for r in rows), dtype="<f4").reshape(len(rows), DIMENSIONS)
     known = np.isin(ids, entries.ids)  # a vector whose entry is gone since the catalogue was read: leave it out
     loaded = _Vectors(entries.token, entries.rows_of(ids[known]), np.ascontiguousarray(matrix[known], np.float32))
-    with _cache_lock:
-        _cache[key] = loaded
-        _cache.move_to_end(key)
-        while len(_cache) > _CACHED_DATABASES:
-            _cache.popitem(last=False)
-    return loaded
+    return _cache.put(key, loaded)
 
 
 def nearest(
