@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 from tests.search.corpus import CASES, documents, load_corpus
 
-from zerocity.search.catalogue import Catalogue, catalogue, current_token
+from zerocity.search.catalogue import Catalogue, catalogue, current_token, parse_id_list
 from zerocity.search.index import remove_documents
 from zerocity.store.db import Database
 
@@ -62,3 +62,13 @@ def test_years_and_publication_times_keep_their_gaps(corpus_db: Database) -> Non
     first = int(np.flatnonzero(entries.doc_ids == 1)[0])
     assert entries.years[first] == 2021
     assert entries.published[first] == int(CASES[1][6].timestamp())
+
+
+def test_an_id_list_from_the_database_reads_as_integers_in_its_order() -> None:
+    assert parse_id_list("42,3,17").tolist() == [42, 3, 17]
+    assert parse_id_list("9007199254740993").tolist() == [9007199254740993]  # beyond float precision: read exactly
+
+
+def test_no_match_reads_as_an_empty_id_list() -> None:
+    assert parse_id_list(None).tolist() == []
+    assert parse_id_list("").tolist() == []

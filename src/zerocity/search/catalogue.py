@@ -246,6 +246,13 @@ class ProcessCache(Generic[V]):
 _cache: ProcessCache[Catalogue] = ProcessCache()
 
 
+def parse_id_list(text: str | None) -> IntArray:
+    """``"3,17,42"`` (an SQL ``group_concat``/``string_agg`` of ids) as an int64 array; NULL (no match) is empty."""
+    if not text:
+        return np.zeros(0, dtype=np.int64)
+    return np.fromstring(text, dtype=np.int64, sep=",")
+
+
 def database_key(session: Session) -> str:
     return session.get_bind().engine.url.render_as_string(hide_password=True)
 

@@ -14,12 +14,9 @@ nothing a reader types can become tsquery syntax; the tsquery text itself is a b
 
 from __future__ import annotations
 
-from itertools import chain
-
-import numpy as np
 from sqlalchemy.orm import Session
 
-from zerocity.search.catalogue import IntArray
+from zerocity.search.catalogue import IntArray, parse_id_list
 from zerocity.search.terms import ParsedQuery, Term
 
 
@@ -44,8 +41,10 @@ def match_ids(session: Session, query: ParsedQuery) -> IntArray:
     """Ids of the entries that match the query (raw driver call: a broad query returns tens of thousands)."""
     cursor = session.connection().connection.cursor()
     try:
-        cursor.execute("SELECT id FROM search_entries WHERE tsv @@ CAST(%s AS tsquery)", (match_expression(query),))
-        rows = cursor.fetchall()
-        return np.fromiter(chain.from_iterable(rows), dtype=np.int64, count=len(rows))
+        # One comma-separated text instead of a row per id, as on SQLite (fts_sqlite.match_ids).
+        sql = "SELECT string_agg(id::text, ',') FROM search_entries WHERE tsv @@ CAST(%s AS tsquery)"
+        cursor.execute(sql, (match_expression(query),))
+        row = cursor.fetchone()
+        return parse_id_list(row[0] if row else None)
     finally:
         cursor.close()
