@@ -253,6 +253,18 @@ def parse_id_list(text: str | None) -> IntArray:
     return np.fromstring(text, dtype=np.int64, sep=",")
 
 
+def fetch_id_list(session: Session, sql: str, parameter: str) -> IntArray:
+    """The ids an aggregate query (``group_concat``/``string_agg`` of ids) returns, through the raw driver: one text
+    parsed by numpy instead of a Python tuple per id (a 45,000-id match: 4 ms instead of 13 ms on SQLite)."""
+    cursor = session.connection().connection.cursor()
+    try:
+        cursor.execute(sql, (parameter,))
+        row = cursor.fetchone()
+        return parse_id_list(row[0] if row else None)
+    finally:
+        cursor.close()
+
+
 def database_key(session: Session) -> str:
     return session.get_bind().engine.url.render_as_string(hide_password=True)
 

@@ -16,35 +16,23 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from zerocity.search.catalogue import IntArray, parse_id_list
-from zerocity.search.terms import ParsedQuery, Term
+from zerocity.search.catalogue import IntArray, fetch_id_list
+from zerocity.search.terms import ParsedQuery
 
 
 def _lexeme(token: str) -> str:
     return "'" + token.replace("\\", "\\\\").replace("'", "''") + "'"
 
 
-def _term(term: Term) -> str:
-    alternatives = []
-    for tokens in (term.words, term.bigrams):
-        if tokens:
-            alternatives.append("(" + " & ".join(_lexeme(token) for token in tokens) + ")")
-    return "(" + " | ".join(alternatives) + ")"
+#: Every matching id as one comma-separated text (:func:`zerocity.search.catalogue.fetch_id_list`).
+_MATCH_IDS = "SELECT string_agg(id::text, ',') FROM search_entries WHERE tsv @@ CAST(%s AS tsquery)"
 
 
 def match_expression(query: ParsedQuery) -> str:
     """The tsquery text: every term must match, by all its words or by all its bigrams."""
-    return " & ".join(_term(term) for term in query.terms)
+    return query.boolean_expression(_lexeme, " & ", " | ")
 
 
 def match_ids(session: Session, query: ParsedQuery) -> IntArray:
-    """Ids of the entries that match the query (raw driver call: a broad query returns tens of thousands)."""
-    cursor = session.connection().connection.cursor()
-    try:
-        # One comma-separated text instead of a row per id, as on SQLite (fts_sqlite.match_ids).
-        sql = "SELECT string_agg(id::text, ',') FROM search_entries WHERE tsv @@ CAST(%s AS tsquery)"
-        cursor.execute(sql, (match_expression(query),))
-        row = cursor.fetchone()
-        return parse_id_list(row[0] if row else None)
-    finally:
-        cursor.close()
+    """Ids of the entries that match the query (a broad query matches tens of thousands)."""
+    return fetch_id_list(session, _MATCH_IDS, match_expression(query))

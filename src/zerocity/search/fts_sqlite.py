@@ -22,38 +22,26 @@ from collections.abc import Sequence
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from zerocity.search.catalogue import IntArray, parse_id_list
-from zerocity.search.terms import ParsedQuery, Term
+from zerocity.search.catalogue import IntArray, fetch_id_list
+from zerocity.search.terms import ParsedQuery
 
 
 def _string(token: str) -> str:
     return '"' + token.replace('"', '""') + '"'
 
 
-def _term(term: Term) -> str:
-    alternatives = []
-    for tokens in (term.words, term.bigrams):
-        if tokens:
-            alternatives.append("(" + " AND ".join(_string(token) for token in tokens) + ")")
-    return "(" + " OR ".join(alternatives) + ")"
+#: Every matching id as one comma-separated text (:func:`zerocity.search.catalogue.fetch_id_list`).
+_MATCH_IDS = "SELECT group_concat(rowid, ',') FROM search_fts WHERE search_fts MATCH ?"
 
 
 def match_expression(query: ParsedQuery) -> str:
     """The FTS5 query: every term must match, by all its words or by all its bigrams."""
-    return " AND ".join(_term(term) for term in query.terms)
+    return query.boolean_expression(_string, " AND ", " OR ")
 
 
 def match_ids(session: Session, query: ParsedQuery) -> IntArray:
-    """Ids of the entries that match the query (raw driver call: a broad query returns tens of thousands)."""
-    cursor = session.connection().connection.cursor()
-    try:
-        # One comma-separated text instead of a Python tuple per id: a 45,000-id match costs 4 ms instead of 13 ms.
-        sql = "SELECT group_concat(rowid, ',') FROM search_fts WHERE search_fts MATCH ?"
-        cursor.execute(sql, (match_expression(query),))
-        row = cursor.fetchone()
-        return parse_id_list(row[0] if row else None)
-    finally:
-        cursor.close()
+    """Ids of the entries that match the query (a broad query matches tens of thousands)."""
+    return fetch_id_list(session, _MATCH_IDS, match_expression(query))
 
 
 def add_rows(session: Session, rows: Sequence[tuple[int, str]]) -> None:

@@ -21,6 +21,7 @@ has other terms, so "how do cities capture landfill gas" asks for the words that
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from zerocity.search.normalize import clean, fold
@@ -64,6 +65,16 @@ class ParsedQuery:
 
     def scoring_tokens(self) -> tuple[str, ...]:
         return tuple(dict.fromkeys(token for term in self.terms for token in term.tokens))
+
+    def boolean_expression(self, quote: Callable[[str], str], and_: str, or_: str) -> str:
+        """The engine's query text: every term must match, by all its words or by all its bigrams. ``quote`` makes
+        one token a literal of the engine's syntax, so nothing a reader types becomes an operator."""
+
+        def term_text(term: Term) -> str:
+            groups = (tokens for tokens in (term.words, term.bigrams) if tokens)
+            return "(" + or_.join("(" + and_.join(quote(t) for t in tokens) + ")" for tokens in groups) + ")"
+
+        return and_.join(term_text(term) for term in self.terms)
 
 
 def parse_query(query: str) -> ParsedQuery:
