@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 from tests.search.corpus import CASES, documents, load_corpus
 
-from zerocity.search.catalogue import Catalogue, catalogue, current_token, parse_id_list
+from zerocity.search.catalogue import Catalogue, MatchCache, catalogue, current_token, parse_id_list
 from zerocity.search.index import remove_documents
 from zerocity.store.db import Database
 
@@ -72,3 +72,22 @@ def test_an_id_list_from_the_database_reads_as_integers_in_its_order() -> None:
 def test_no_match_reads_as_an_empty_id_list() -> None:
     assert parse_id_list(None).tolist() == []
     assert parse_id_list("").tolist() == []
+
+
+def test_a_match_cache_drops_the_least_recently_used_matches_beyond_its_budget() -> None:
+    cache = MatchCache(budget=3 * 8 * 10)  # three matches of ten rows
+    for name in "abc":
+        cache.put(name, np.arange(10, dtype=np.int64))
+    assert cache.get("a") is not None  # a is now the most recently used
+    cache.put("d", np.arange(10, dtype=np.int64))
+    assert cache.get("b") is None
+    assert all(cache.get(name) is not None for name in "acd")
+    cache.put("huge", np.arange(1000, dtype=np.int64))  # over the whole budget: never kept
+    assert cache.get("huge") is None and len(cache) == 3
+
+
+def test_kept_matches_cannot_be_changed_by_a_caller() -> None:
+    cache = MatchCache()
+    cache.put("a", np.arange(3, dtype=np.int64))
+    kept = cache.get("a")
+    assert kept is not None and not kept.flags.writeable

@@ -5,10 +5,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from tests.search.corpus import CASES, load_corpus
 
-from zerocity.search import ranking
+from zerocity.search import catalogue as catalogue_module
+from zerocity.search import fts_pg, fts_sqlite, ranking
+from zerocity.search import query as query_module
+from zerocity.search.index import remove_documents
 from zerocity.search.query import MAX_PER_PAGE, SearchRequest, search
 from zerocity.store.db import Database
 from zerocity.store.migrate import upgrade
@@ -262,3 +268,74 @@ def test_sqlite_and_postgresql_rank_the_fixed_queries_in_the_same_order_with_the
     on_sqlite, on_postgresql = (_ranked(url) for url in urls)
     assert on_sqlite == on_postgresql
     assert sum(len(hits) for hits in on_sqlite.values()) > 50
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("公車 bus", {1, 7}),  # 公車 in the Chinese versions, bus in the English ones
+        ("甲烷 methane", {5, 14}),  # case 2 has no English version, so no "methane"
+        ("高雄 Kaohsiung", {1}),
+        ("高雄 solar", set()),  # no document holds both
+        ("LED 路燈", {3}),  # LED is in both versions, 路燈 in the Chinese one
+    ],
+)
+def test_a_query_mixing_chinese_and_english_matches_documents_across_their_language_versions(
+    corpus_db: Database, query: str, expected: set[int]
+) -> None:
+    assert set(_found(corpus_db, SearchRequest(q=query))) == expected
+
+
+def test_a_mixed_query_restricted_to_one_language_must_match_within_that_version(corpus_db: Database) -> None:
+    assert set(_found(corpus_db, SearchRequest(q="公車 bus", lang="en"))) == set()
+    assert set(_found(corpus_db, SearchRequest(q="LED 路燈", lang="zh_Hant"))) == {3}
+
+
+def test_a_broad_match_is_kept_with_the_catalogue_until_the_index_changes(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    load_corpus(db)
+    monkeypatch.setattr(catalogue_module, "BROAD_MATCH", 2)
+    first = _found(db, SearchRequest(q="公車"))
+    with db.read() as session:
+        assert len(catalogue_module.catalogue(session).matches) == 1
+
+    def engine_not_asked(*_: object) -> None:
+        raise AssertionError("a kept match went to the engine again")
+
+    monkeypatch.setattr(fts_sqlite, "ids_matching", engine_not_asked)
+    monkeypatch.setattr(fts_pg, "ids_matching", engine_not_asked)
+    assert _found(db, SearchRequest(q="公車")) == first
+    monkeypatch.undo()
+    with db.write() as session:
+        remove_documents(session, "case", 1)
+    assert set(_found(db, SearchRequest(q="公車"))) == {7}
+
+
+def test_a_match_read_while_a_writer_changed_the_index_is_not_kept(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    load_corpus(db)
+    monkeypatch.setattr(catalogue_module, "BROAD_MATCH", 1)
+    monkeypatch.setattr(query_module, "current_token", lambda session: "a token written meanwhile")
+    assert set(_found(db, SearchRequest(q="公車"))) == {1, 7}
+    monkeypatch.undo()
+    with db.read() as session:
+        assert len(catalogue_module.catalogue(session).matches) == 0
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.tuples(st.integers(0, 3), st.integers(0, 3), st.integers(0, 2)), max_size=60),
+    st.integers(0, 70),
+)
+def test_the_first_rows_of_a_partial_sort_are_those_of_a_full_sort(
+    rows: list[tuple[int, int, int]], limit: int
+) -> None:
+    columns = [np.array(column, dtype=np.int64) for column in zip(*rows, strict=True)] or [
+        np.zeros(0, dtype=np.int64)
+    ] * 3
+    keys = (columns[0], columns[1], columns[2])  # the last key leads, as in np.lexsort
+    leading = columns[2] * 10.0 + columns[1]  # never decreases along the full order
+    expected = np.lexsort(keys)[:limit]
+    assert query_module._first_of_lexsort(keys, leading, limit).tolist() == expected.tolist()

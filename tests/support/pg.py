@@ -63,8 +63,10 @@ def find_bindir() -> Path | None:
 class PostgresCluster:
     """One throwaway cluster: :meth:`start` it, make databases, :meth:`stop` it (which deletes every file)."""
 
-    def __init__(self, bindir: Path | None = None) -> None:
+    def __init__(self, bindir: Path | None = None, settings: dict[str, str] | None = None) -> None:
         self.bindir = bindir or find_bindir()
+        #: Extra server settings (``-c name=value``), e.g. a benchmark's ``shared_buffers``.
+        self.settings = dict(settings or {})
         self.port: int | None = None
         self.directory: Path | None = None
         #: Seconds spent in ``initdb`` and in ``pg_ctl start``, for the curious.
@@ -137,6 +139,7 @@ class PostgresCluster:
                     "-c fsync=off",
                     "-c synchronous_commit=off",
                     "-c full_page_writes=off",
+                    *(f"-c {name}={value}" for name, value in self.settings.items()),
                 ]
             )
             try:

@@ -39,9 +39,14 @@ def match_expression(query: ParsedQuery) -> str:
     return query.boolean_expression(_string, " AND ", " OR ")
 
 
+def ids_matching(session: Session, expression: str) -> IntArray:
+    """Ids of the entries that match a :func:`match_expression` (a broad one matches tens of thousands)."""
+    return fetch_id_list(session, _MATCH_IDS, expression)
+
+
 def match_ids(session: Session, query: ParsedQuery) -> IntArray:
-    """Ids of the entries that match the query (a broad query matches tens of thousands)."""
-    return fetch_id_list(session, _MATCH_IDS, match_expression(query))
+    """Ids of the entries that match the query."""
+    return ids_matching(session, match_expression(query))
 
 
 def add_rows(session: Session, rows: Sequence[tuple[int, str]]) -> None:

@@ -27,15 +27,17 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import reduce
 from typing import Any, cast
 
 import numpy as np
 from markupsafe import Markup
-from sqlalchemy import Table, select
+from sqlalchemy import ColumnElement, Integer, Table, any_, bindparam, select
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 
 from zerocity.search import fts_pg, fts_sqlite, ranking, semantic
-from zerocity.search.catalogue import BoolArray, Catalogue, IntArray, catalogue
+from zerocity.search.catalogue import BoolArray, Catalogue, IntArray, catalogue, current_token
 from zerocity.search.fusion import reciprocal_rank_fusion
 from zerocity.search.highlight import highlight, snippet
 from zerocity.search.terms import ParsedQuery, parse_query
@@ -119,8 +121,7 @@ def search(session: Session, request: SearchRequest) -> SearchResult:
         rows = np.flatnonzero(allowed).astype(np.int64)
         ranked = _Ranked(rows, np.zeros(len(rows)), np.zeros(len(rows), dtype=np.int64))
     else:
-        rows = entries.rows_of(_match_ids(session, query))
-        ranked = _keyword_ranking(session, entries, rows[allowed[rows]], query)
+        ranked = _keyword_ranking(session, entries, _matched_rows(session, entries, query, allowed), query)
     preference = _lang_ranks(entries, request)
     documents = _one_per_document(entries, ranked, preference)
 
@@ -130,14 +131,14 @@ def search(session: Session, request: SearchRequest) -> SearchResult:
         semantic_used = True
 
     sort = "date" if listing else request.sort
-    ordered = _ordered(entries, documents, sort)
     start = (request.page - 1) * request.per_page
+    first = _ordered(entries, documents, sort, limit=start + request.per_page)
     window = slice(start, start + request.per_page)
-    page = list(zip(ordered.rows[window].tolist(), ordered.scores[window].tolist(), strict=True))
+    page = list(zip(first.rows[window].tolist(), first.scores[window].tolist(), strict=True))
     return SearchResult(
         hits=_hits(session, entries, request.kind, page, query),
-        total=len(ordered.rows),
-        facets=_facets(entries, ordered.rows),
+        total=len(documents.rows),
+        facets=_facets(entries, documents.rows),
         semantic_used=semantic_used,
         page=request.page,
         per_page=request.per_page,
@@ -213,10 +214,30 @@ def _lang_ranks(entries: Catalogue, request: SearchRequest) -> IntArray:
 
 
 # -- keywords ------------------------------------------------------------------------------------------------------
-def _match_ids(session: Session, query: ParsedQuery) -> IntArray:
-    if session.get_bind().dialect.name == "sqlite":
-        return fts_sqlite.match_ids(session, query)
-    return fts_pg.match_ids(session, query)
+def _matched_rows(session: Session, entries: Catalogue, query: ParsedQuery, allowed: BoolArray) -> IntArray:
+    """Catalogue rows of the allowed entries that match the query. A query mixing scripts (``公車 electric``)
+    matches the documents where each script's terms match some allowed version, and gives those versions' rows."""
+    parts = [rows[allowed[rows]] for rows in (_engine_rows(session, entries, p) for p in query.by_script())]
+    if len(parts) == 1:
+        return parts[0]
+    documents = reduce(np.intersect1d, (entries.doc_ids[rows] for rows in parts))
+    rows = np.unique(np.concatenate(parts))
+    kept: IntArray = rows[np.isin(entries.doc_ids[rows], documents)]
+    return kept
+
+
+def _engine_rows(session: Session, entries: Catalogue, query: ParsedQuery) -> IntArray:
+    """Catalogue rows of the entries the engine matches, from the catalogue's kept broad matches when it has them
+    (:class:`zerocity.search.catalogue.MatchCache`)."""
+    engine = fts_sqlite if session.get_bind().dialect.name == "sqlite" else fts_pg
+    expression = engine.match_expression(query)
+    kept = entries.matches.get(expression)
+    if kept is not None:
+        return kept
+    rows = entries.rows_of(engine.ids_matching(session, expression))
+    if entries.matches.worth_keeping(rows) and current_token(session) == entries.token:
+        entries.matches.put(expression, rows)
+    return rows
 
 
 def _keyword_ranking(session: Session, entries: Catalogue, rows: IntArray, query: ParsedQuery) -> _Ranked:
@@ -231,8 +252,8 @@ def _keyword_ranking(session: Session, entries: Catalogue, rows: IntArray, query
         scores = np.zeros(len(rows))
     else:
         scores = ranking.title_scores([entries.title_counts(t, rows) for t in tokens], lengths, average)
-        order = np.lexsort((entries.doc_ids[rows], -entries.published[rows], -scores))
-        exact = order[: ranking.EXACT_ROWS]
+        keys = (entries.doc_ids[rows], -entries.published[rows], -scores)
+        exact = _first_of_lexsort(keys, -scores, ranking.EXACT_ROWS)
         tiers[:] = 1
         tiers[exact] = 0
     stored = _stored_tokens(session, entries.ids[rows[exact]])
@@ -244,8 +265,16 @@ def _keyword_ranking(session: Session, entries: Catalogue, rows: IntArray, query
 
 
 def _stored_tokens(session: Session, entry_ids: IntArray) -> dict[int, str]:
-    statement = select(_ENTRIES.c.id, _ENTRIES.c.tokens).where(_ENTRIES.c.id.in_([int(i) for i in entry_ids]))
+    statement = select(_ENTRIES.c.id, _ENTRIES.c.tokens).where(_with_ids(session, [int(i) for i in entry_ids]))
     return {row.id: row.tokens for row in session.execute(statement)}
+
+
+def _with_ids(session: Session, ids: list[int]) -> ColumnElement[bool]:
+    """``id IN (...)``; on PostgreSQL ``id = ANY(array)``, one parameter instead of hundreds (200 entries' tokens
+    in 2 ms instead of 6 ms)."""
+    if session.get_bind().dialect.name == "postgresql":
+        return _ENTRIES.c.id == any_(bindparam("entry_ids", ids, type_=ARRAY(Integer)))
+    return _ENTRIES.c.id.in_(ids)
 
 
 # -- documents -----------------------------------------------------------------------------------------------------
@@ -293,15 +322,36 @@ def _fused(
     return _Ranked(rows, scores, np.zeros(len(rows), dtype=np.int64))
 
 
-def _ordered(entries: Catalogue, ranked: _Ranked, sort: str) -> _Ranked:
+def _ordered(entries: Catalogue, ranked: _Ranked, sort: str, limit: int | None = None) -> _Ranked:
+    """The ranked rows in the order of ``sort``; only the first ``limit`` of them when it is given."""
     rows = ranked.rows
     published, undated = entries.published[rows], ~entries.has_published[rows]
+    keys: tuple[np.ndarray[Any, Any], ...]
+    leading: FloatArray
     if sort == "date":
         years, yearless = entries.years[rows], ~entries.has_year[rows]
-        order = np.lexsort((-entries.doc_ids[rows], -years, yearless, -published, undated))
+        keys = (-entries.doc_ids[rows], -years, yearless, -published, undated)
+        leading = np.where(undated, 1e12, 0.0) - published
     else:
-        order = np.lexsort((entries.doc_ids[rows], -published, undated, -ranked.scores, ranked.tiers))
+        keys = (entries.doc_ids[rows], -published, undated, -ranked.scores, ranked.tiers)
+        leading = ranked.tiers * 1e6 - ranked.scores
+    order = _first_of_lexsort(keys, leading, len(rows) if limit is None else limit)
     return _Ranked(rows[order], ranked.scores[order], ranked.tiers[order])
+
+
+def _first_of_lexsort(keys: tuple[np.ndarray[Any, Any], ...], leading: FloatArray, limit: int) -> IntArray:
+    """``np.lexsort(keys)[:limit]`` without sorting every row: a page of a 45,000-entry result needs only its first
+    rows. ``leading`` is a number per row that never decreases along the full order (a blend of the last keys); the
+    rows up to the ``limit``-th smallest of it, ties included, are the only ones the first ``limit`` can be."""
+    if limit >= len(leading):
+        everything: IntArray = np.lexsort(keys)
+        return everything
+    if limit <= 0:
+        return np.zeros(0, dtype=np.int64)
+    bound = np.partition(leading, limit - 1)[limit - 1]
+    candidates = np.flatnonzero(leading <= bound)
+    first: IntArray = candidates[np.lexsort(tuple(key[candidates] for key in keys))][:limit]
+    return first
 
 
 def _facets(entries: Catalogue, rows: IntArray) -> dict[str, dict[str, int]]:
@@ -328,7 +378,7 @@ def _hits(
         return []
     ids = [int(entries.ids[row]) for row, _ in page]
     statement = select(_ENTRIES.c.id, _ENTRIES.c.title, _ENTRIES.c.summary, _ENTRIES.c.body).where(
-        _ENTRIES.c.id.in_(ids)
+        _with_ids(session, ids)
     )
     texts = {row.id: row for row in session.execute(statement)}
     hits = []

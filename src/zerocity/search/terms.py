@@ -14,6 +14,11 @@ Every token comes from :mod:`zerocity.search.tokenize` and is made of letters an
 ``*``, ``:``, ``-``, parentheses, ``NEAR`` or ``OR`` that a reader types are either dropped or become plain words;
 the backends still quote every token (:mod:`zerocity.search.fts_sqlite`, :mod:`zerocity.search.fts_pg`).
 
+A query that mixes Latin words with Chinese, Japanese or Korean (``公車 electric``) is matched per document rather
+than per language version: each script family must match some version of the document (:meth:`ParsedQuery.by_script`,
+used by :mod:`zerocity.search.query`), since the bilingual cases hold the Chinese words in one version and the
+English ones in the other.
+
 Limits: the query is cut to :data:`MAX_QUERY_CHARS` characters and :data:`MAX_TERMS` terms, so a 10,000-character
 paste costs no more than a long sentence. Common English words (:data:`STOP_WORDS`) are dropped from a query that
 has other terms, so "how do cities capture landfill gas" asks for the words that matter.
@@ -46,6 +51,8 @@ class Term:
     text: str
     words: tuple[str, ...]
     bigrams: tuple[str, ...] = ()
+    #: ``latin`` for letters and digits, ``cjk`` for Han, kana and Hangul.
+    script: str = "cjk"
 
     @property
     def tokens(self) -> tuple[str, ...]:
@@ -66,6 +73,13 @@ class ParsedQuery:
     def scoring_tokens(self) -> tuple[str, ...]:
         return tuple(dict.fromkeys(token for term in self.terms for token in term.tokens))
 
+    def by_script(self) -> tuple[ParsedQuery, ...]:
+        """The query's terms split into one query per script family (Latin, then CJK); just itself when the query
+        holds one family."""
+        families = [tuple(t for t in self.terms if t.script == script) for script in ("latin", "cjk")]
+        parts = tuple(ParsedQuery(terms, self.text) for terms in families if terms)
+        return parts if len(parts) > 1 else (self,)
+
     def boolean_expression(self, quote: Callable[[str], str], and_: str, or_: str) -> str:
         """The engine's query text: every term must match, by all its words or by all its bigrams. ``quote`` makes
         one token a literal of the engine's syntax, so nothing a reader types becomes an operator."""
@@ -83,7 +97,7 @@ def parse_query(query: str) -> ParsedQuery:
     terms: list[Term] = []
     for run in runs(fold(text)):
         if run.kind == "word":
-            terms.append(Term(run.text, (word_token(run.text),)))
+            terms.append(Term(run.text, (word_token(run.text),), script="latin"))
         elif len(run.text) == 1:
             terms.append(Term(run.text, (run.text,)))
         elif run.kind == "han":
