@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from zerocity.settings import Settings
+
+if TYPE_CHECKING:
+    from zerocity.store.db import Database
 
 db_app = typer.Typer(help="Database schema (Alembic migrations).", no_args_is_help=True)
 users_app = typer.Typer(help="Accounts.", no_args_is_help=True)
@@ -169,6 +172,100 @@ def store_import(
             session, system, city, year, file.name, file.read_bytes(), mode=mode, max_bytes=settings.max_upload_bytes
         )
         typer.echo(f"imported {batch.rows} rows into {city} {year} (import {batch.id})")
+
+
+factor_set_app = typer.Typer(help="A city's own emission factor sets.", no_args_is_help=True)
+store_app.add_typer(factor_set_app, name="factor-set")
+
+
+def _factor_set_db(data_dir: Path | None) -> tuple[Settings, Database]:
+    from zerocity.store.db import Database
+
+    settings = _settings(data_dir)
+    _prepare(settings, demo=False)
+    return settings, Database(settings.resolved_database_url())
+
+
+def _refused(exc: Exception) -> typer.Exit:
+    """Every problem on stderr, exit 1: nothing was saved (the transaction was rolled back)."""
+    from zerocity.core.errors import InputErrors, ZeroCityError
+
+    if isinstance(exc, InputErrors):
+        for issue in exc.issues:
+            typer.echo(f"error: {issue}", err=True)
+        typer.echo(f"{len(exc.issues)} problem(s); nothing was saved.", err=True)
+    elif isinstance(exc, ZeroCityError):
+        typer.echo(f"error: {exc.message}", err=True)
+    return typer.Exit(1)
+
+
+@factor_set_app.command("upload")
+def factor_set_upload(
+    city: str,
+    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True)],
+    name: Annotated[str, typer.Option(help="A name the city recognises, e.g. 'Taipower 2023'.")],
+    description: Annotated[str, typer.Option(help="Where the factors come from.")] = "",
+    data_dir: DataDir = None,
+) -> None:
+    """Check a factor file (CSV/XLSX) row by row and store it as a set of the city; any problem stores nothing."""
+    from zerocity.core.errors import ZeroCityError
+    from zerocity.services import factor_sets
+    from zerocity.services.actor import Actor
+
+    settings, db = _factor_set_db(data_dir)
+    try:
+        fields = factor_sets.FactorSetFields(name=name, description=description)
+        with db.write() as session:
+            found = factor_sets.upload_factor_set(session, Actor.system(), city, file.name, file.read_bytes(), fields,
+                                                  max_bytes=settings.max_upload_bytes)  # fmt: skip
+            typer.echo(f"saved factor set {found.id} '{found.name}' with {found.factor_count} factors for {city}")
+    except ZeroCityError as exc:
+        raise _refused(exc) from None
+
+
+@factor_set_app.command("list")
+def factor_set_list(city: str, data_dir: DataDir = None) -> None:
+    """The city's factor sets: id, name, file, number of factors and the inventories using each."""
+    from zerocity.core.errors import ZeroCityError
+    from zerocity.services import factor_sets
+    from zerocity.services.actor import Actor
+
+    _, db = _factor_set_db(data_dir)
+    try:
+        with db.read() as session:
+            _, found = factor_sets.list_factor_sets(session, Actor.system(), city)
+            for item, uses in found:
+                years = ", ".join(str(use.year) for use in uses) or "-"
+                typer.echo(f"{item.id}\t{item.name}\t{item.filename}\t{item.factor_count} factors\tused by: {years}")
+    except ZeroCityError as exc:
+        raise _refused(exc) from None
+
+
+@factor_set_app.command("use")
+def factor_set_use(
+    inventory_id: int,
+    set_id: Annotated[str, typer.Argument(help="The set's id, or 'none' for the bundled library only.")],
+    reason: Annotated[str, typer.Option(help="Kept in the audit log.")] = "",
+    data_dir: DataDir = None,
+) -> None:
+    """Make a draft inventory compute with a factor set of its city; it is recomputed at once."""
+    from zerocity.core.errors import ZeroCityError
+    from zerocity.services import factor_sets
+    from zerocity.services.actor import Actor
+
+    chosen = None if set_id.strip().lower() == "none" else int(set_id) if set_id.strip().isdigit() else -1
+    if chosen == -1:
+        typer.echo("error: SET_ID is a factor set's id or 'none'", err=True)
+        raise typer.Exit(1)
+    _, db = _factor_set_db(data_dir)
+    try:
+        with db.write() as session:
+            inventory = factor_sets.choose_factor_set_by_id(session, Actor.system(), inventory_id, chosen,
+                                                            reason=reason)  # fmt: skip
+            total = (inventory.summary or {}).get("basic_tco2e")
+            typer.echo(f"inventory {inventory_id} now uses factor set {set_id}; BASIC total {total} t CO2e")
+    except ZeroCityError as exc:
+        raise _refused(exc) from None
 
 
 def register(app: typer.Typer) -> None:

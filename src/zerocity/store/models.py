@@ -259,12 +259,17 @@ class FactorSet(Base):
     library by the inventories that choose it."""
 
     __tablename__ = "factor_sets"
+    __table_args__ = (UniqueConstraint("city_id", "name"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     city_id: Mapped[int] = mapped_column(ForeignKey("cities.id", ondelete="CASCADE"), index=True)
     name: Mapped[str] = mapped_column(String(200))
+    #: Where the set comes from and what it is for, in the city's words (e.g. the utility's letter of 2024-03).
+    description: Mapped[str] = mapped_column(Text, default="", server_default="")
     filename: Mapped[str] = mapped_column(String(255))
+    #: The file exactly as uploaded; never changed, so an approved inventory's factors can always be shown again.
     content: Mapped[bytes] = mapped_column(LargeBinary)
+    sha256: Mapped[str] = mapped_column(String(64), default="", server_default="")
     factor_count: Mapped[int] = mapped_column(Integer, default=0)
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -25,7 +25,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from tests.web.api import Api, counts, csv_bytes, load_demo_with_tokens
 
-from zerocity.services import imports, inventories
+from zerocity.services import factor_sets, imports, inventories
 from zerocity.services.actor import Actor
 from zerocity.settings import Settings
 from zerocity.store.db import Database
@@ -219,6 +219,29 @@ def commit_import(world: Api) -> Call:
     return Call("POST", f"/api/imports/{batch_id}/commit")
 
 
+FACTOR_FILE = b"factor_id,activity_unit,mass_unit,co2e,source\ncity:kaohsiung/retailer,kWh,kg,0.5,retailer letter\n"
+
+
+def _a_factor_set(world: Api) -> int:
+    with world.db.write() as session:
+        fields = factor_sets.FactorSetFields(name=f"matrix set {next(_unique)}")
+        return factor_sets.upload_factor_set(session, SYSTEM, "kaohsiung", "f.csv", FACTOR_FILE, fields).id
+
+
+def upload_factor_set(world: Api) -> Call:
+    body = {"files": {"file": ("f.csv", FACTOR_FILE, "text/csv")}, "data": {"name": f"set {next(_unique)}"}}
+    return Call("POST", "/api/cities/kaohsiung/factor-sets", body)
+
+
+def delete_factor_set(world: Api) -> Call:
+    return Call("DELETE", f"/api/cities/kaohsiung/factor-sets/{_a_factor_set(world)}")
+
+
+def choose_factor_set(world: Api) -> Call:
+    ensure_state(world, 2020, "draft")
+    return Call("PUT", f"{BASE}/2020/factor-set", {"json": {"factor_set_id": _a_factor_set(world)}})
+
+
 WRITES: list[tuple[str, Callable[[Api], Call], frozenset[str]]] = [
     ("create a city", create_city, ADMIN),
     ("change Kaohsiung's profile", update_city, EDITORS),
@@ -234,6 +257,9 @@ WRITES: list[tuple[str, Callable[[Api], Call], frozenset[str]]] = [
     ("preview an import into Kaohsiung's draft", preview_import, EDITORS),
     ("import a file into Kaohsiung's draft at once", import_at_once, EDITORS),
     ("commit a previewed import into Kaohsiung's draft", commit_import, EDITORS),
+    ("upload a factor set for Kaohsiung", upload_factor_set, EDITORS),
+    ("delete an unused factor set of Kaohsiung", delete_factor_set, EDITORS),
+    ("choose the factor set of Kaohsiung's draft", choose_factor_set, EDITORS),
 ]
 CASES = [
     pytest.param(role, prepare, role in allowed, id=f"{who} {'may' if role in allowed else 'may not'} {what}")

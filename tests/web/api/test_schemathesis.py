@@ -53,7 +53,7 @@ EXAMPLES = settings(
 #:   but its ``Allow`` header is missing (web/errors.py drops the headers of HTTP errors), and Starlette's would
 #:   name only one route's methods, as FastAPI makes a route per method. The schema documents the methods.
 ALWAYS_EXCLUDED = [unsupported_method, allow_header_conformance]
-#: - positive_data_acceptance, for activity data: a schema-valid row or file can still fail to compute (an
+#: - positive_data_acceptance, for activity and factor data: a schema-valid row or file can still fail to compute (an
 #:   unknown GPC reference, no activity value, a file that is not CSV or XLSX). Refusing it with 422 listing the
 #:   problems, or 400 for the file type, is the documented answer, which a JSON schema cannot express.
 ACTIVITY_DATA = frozenset(
@@ -64,6 +64,8 @@ ACTIVITY_DATA = frozenset(
         "POST /api/plans/run",  # any text fits the schema; only a runnable scenario is accepted
         "POST /api/cities/{slug}/plans",  # the same for a stored plan's scenario
         "PUT /api/plans/{plan_id}",
+        "POST /api/cities/{slug}/factor-sets",  # a factor file must parse and every factor be valid
+        "PUT /api/cities/{slug}/inventories/{year}/factor-set",  # every row must still compute with the new set
     }
 )
 
