@@ -321,3 +321,247 @@ def test_the_per_address_limit_counts_over_the_same_window_as_the_per_account_li
     clock.now += 120  # two minutes later: still the same hour
     with pytest.raises(RateLimited):
         limiter.hit("192.0.2.9", "one-more@example.org")
+
+
+# -- administration of accounts -------------------------------------------------------------------------------------
+def _account_audit(db: Database, user_id: int | None) -> list[tuple[str, str, str, str | None, str | None]]:
+    with db.read() as session:
+        entries, _ = audit.entries(session, limit=1000)
+    return [
+        (e.entity, e.action, e.field, e.old_value, e.new_value)
+        for e in reversed(entries)
+        if e.entity in ("user", "membership") and e.entity_id.split(":")[0] == str(user_id)
+    ]
+
+
+def test_a_generated_password_is_long_unambiguous_and_new_each_time() -> None:
+    passwords = {accounts.generate_password() for _ in range(50)}
+    assert len(passwords) == 50
+    for password in passwords:
+        groups = password.split("-")
+        assert [len(g) for g in groups] == [4, 4, 4, 4]
+        assert len(password) >= accounts.MIN_PASSWORD_LENGTH
+        assert not set("".join(groups)) & set("01ilo")  # nothing to misread over the telephone
+
+
+def test_the_account_list_shows_every_account_with_its_roles_to_administrators_only(world: World) -> None:
+    with world.db.read() as session:
+        listed = {s.user.email: [(city.slug, role) for city, role in s.memberships]
+                  for s in accounts.list_accounts(session, world.admin)}  # fmt: skip
+    assert listed["editor@kaohsiung.example.org"] == [("kaohsiung", EDITOR)]
+    assert listed["admin@example.org"] == []
+    for actor, error in ((world.editor, Forbidden), (world.public, NotAuthenticated)):
+        with pytest.raises(error), world.db.read() as session:
+            accounts.list_accounts(session, actor)
+
+
+def test_revoking_a_role_takes_it_away_at_once_and_is_audited(world: World) -> None:
+    token = _sign_in(world.db, "editor@kaohsiung.example.org")
+    with world.db.write() as session:
+        accounts.revoke_role(session, world.admin, user_id=world.editor.user_id, city_id=world.city_id)  # type: ignore[arg-type]
+    actor = _session_actor(world.db, token)
+    assert actor is not None and not actor.can_edit(world.city_id) and actor.roles == {}
+    assert ("membership", "revoke", "", EDITOR, None) in _account_audit(world.db, world.editor.user_id)
+
+
+def test_revoking_a_role_the_account_does_not_have_is_not_found(world: World) -> None:
+    with pytest.raises(NotFound), world.db.write() as session:
+        accounts.revoke_role(session, world.admin, user_id=world.editor.user_id, city_id=world.other_city_id)  # type: ignore[arg-type]
+
+
+def test_only_an_administrator_revokes_roles_or_changes_rights(world: World) -> None:
+    user_id = world.viewer.user_id
+    assert user_id is not None
+    for actor, error in ((world.editor, Forbidden), (world.public, NotAuthenticated)):
+        with pytest.raises(error), world.db.write() as session:
+            accounts.revoke_role(session, actor, user_id=user_id, city_id=world.city_id)
+        with pytest.raises(error), world.db.write() as session:
+            accounts.set_admin(session, actor, user_id=user_id, is_admin=True)
+        with pytest.raises(error), world.db.write() as session:
+            accounts.set_active(session, actor, user_id=user_id, active=False)
+        with pytest.raises(error), world.db.write() as session:
+            accounts.reset_password(session, actor, user_id=user_id, password="a long passphrase")
+    viewer = _user(world.db, "viewer@kaohsiung.example.org")
+    assert (viewer.is_admin, viewer.active) == (False, True)
+    assert _account_audit(world.db, user_id) == []
+
+
+def test_an_administrator_gives_and_removes_administrator_rights_with_an_audit_entry(world: World) -> None:
+    user_id = world.viewer.user_id
+    assert user_id is not None
+    with world.db.write() as session:
+        accounts.set_admin(session, world.admin, user_id=user_id, is_admin=True)
+    assert _user(world.db, "viewer@kaohsiung.example.org").is_admin
+    with world.db.write() as session:
+        accounts.set_admin(session, world.admin, user_id=user_id, is_admin=False)
+    assert not _user(world.db, "viewer@kaohsiung.example.org").is_admin
+    assert _account_audit(world.db, user_id) == [
+        ("user", "update", "is_admin", "false", "true"),
+        ("user", "update", "is_admin", "true", "false"),
+    ]
+
+
+def test_an_administrator_cannot_remove_their_own_rights_or_disable_themselves(world: World) -> None:
+    own = world.admin.user_id
+    assert own is not None
+    with pytest.raises(Forbidden, match="your own administrator rights"), world.db.write() as session:
+        accounts.set_admin(session, world.admin, user_id=own, is_admin=False)
+    with pytest.raises(Forbidden, match="disable your own account"), world.db.write() as session:
+        accounts.set_active(session, world.admin, user_id=own, active=False)
+    admin = _user(world.db, "admin@example.org")
+    assert (admin.is_admin, admin.active) == (True, True)
+    assert _account_audit(world.db, own) == []
+
+
+def test_disabling_an_account_ends_its_sessions_and_enabling_it_restores_its_roles(world: World) -> None:
+    user_id = world.editor.user_id
+    assert user_id is not None
+    token = _sign_in(world.db, "editor@kaohsiung.example.org")
+    with world.db.write() as session:
+        accounts.set_active(session, world.admin, user_id=user_id, active=False)
+    assert _session_actor(world.db, token) is None
+    assert _authenticate(world.db, "editor@kaohsiung.example.org", PASSWORD) is None
+    with world.db.read() as session:
+        revoked = session.scalars(select(WebSession.revoked_at).where(WebSession.user_id == user_id)).all()
+    assert revoked and all(when is not None for when in revoked)  # ended, not merely hidden while disabled
+    with world.db.write() as session:
+        accounts.set_active(session, world.admin, user_id=user_id, active=True)
+    assert _session_actor(world.db, token) is None  # an old session stays ended
+    actor = _session_actor(world.db, _sign_in(world.db, "editor@kaohsiung.example.org"))
+    assert actor is not None and actor.can_edit(world.city_id)
+    assert [entry[2:] for entry in _account_audit(world.db, user_id)] == [
+        ("active", "true", "false"),
+        ("active", "false", "true"),
+    ]
+
+
+def test_a_password_reset_ends_every_session_and_only_the_new_password_works(world: World) -> None:
+    user_id = world.editor.user_id
+    assert user_id is not None
+    tokens = [_sign_in(world.db, "editor@kaohsiung.example.org") for _ in range(2)]
+    new_password = accounts.generate_password()
+    with world.db.write() as session:
+        accounts.reset_password(session, world.admin, user_id=user_id, password=new_password)
+    assert all(_session_actor(world.db, token) is None for token in tokens)
+    assert _authenticate(world.db, "editor@kaohsiung.example.org", PASSWORD) is None
+    assert _authenticate(world.db, "editor@kaohsiung.example.org", new_password) is not None
+    entries = _account_audit(world.db, user_id)
+    assert entries == [("user", "reset_password", "", None, None)]
+    assert new_password not in repr(entries)
+
+
+def test_a_reset_to_a_short_password_is_refused_and_changes_nothing(world: World) -> None:
+    token = _sign_in(world.db, "editor@kaohsiung.example.org")
+    with pytest.raises(InvalidRequest), world.db.write() as session:
+        accounts.reset_password(session, world.admin, user_id=world.editor.user_id, password="short")  # type: ignore[arg-type]
+    assert _session_actor(world.db, token) is not None
+    assert _authenticate(world.db, "editor@kaohsiung.example.org", PASSWORD) is not None
+
+
+def test_changing_an_unknown_account_is_not_found(world: World) -> None:
+    with pytest.raises(NotFound), world.db.write() as session:
+        accounts.set_active(session, world.admin, user_id=999_999, active=False)
+    with pytest.raises(NotFound), world.db.read() as session:
+        accounts.get_account(session, world.admin, 999_999)
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [{"email": "no-at-sign"}, {"email": "two@@example.org"}, {"email": "a@b.org", "display_name": "x" * 201},
+     {"email": "a@b.org", "display_name": "bell\x07"}, {"email": "a@b.org", "is_admin": "yes"}],
+)  # fmt: skip
+def test_a_new_account_from_the_form_is_checked_strictly(fields: dict[str, object]) -> None:
+    from pydantic import ValidationError
+
+    with pytest.raises(ValidationError):
+        accounts.NewAccount(**fields)  # type: ignore[arg-type]
+
+
+# -- a user's own password ------------------------------------------------------------------------------------------
+EDITOR_EMAIL = "editor@kaohsiung.example.org"
+NEW_PASSWORD = "tide lantern orchard 42"
+
+
+def test_changing_ones_own_password_ends_every_session_and_only_the_new_password_works(world: World) -> None:
+    tokens = [_sign_in(world.db, EDITOR_EMAIL) for _ in range(2)]
+    other = _sign_in(world.db, "viewer@kaohsiung.example.org")
+
+    with world.db.write() as session:
+        accounts.change_password(session, world.editor, current=PASSWORD, new=NEW_PASSWORD)
+
+    assert all(_session_actor(world.db, token) is None for token in tokens)
+    assert _session_actor(world.db, other) is not None  # someone else's session is not touched
+    assert _authenticate(world.db, EDITOR_EMAIL, PASSWORD) is None
+    assert _authenticate(world.db, EDITOR_EMAIL, NEW_PASSWORD) is not None
+    assert _user(world.db, EDITOR_EMAIL).password_hash.startswith("$argon2id$")
+
+
+def test_changing_ones_own_password_is_audited_without_either_password(world: World) -> None:
+    with world.db.write() as session:
+        accounts.change_password(session, world.editor, current=PASSWORD, new=NEW_PASSWORD)
+
+    entries = _account_audit(world.db, world.editor.user_id)
+    assert entries == [("user", "change_password", "", None, None)]
+    with world.db.read() as session:
+        everything = repr([vars(entry) for entry in audit.entries(session, limit=1000)[0]])
+    assert NEW_PASSWORD not in everything
+    assert PASSWORD not in everything
+
+
+def test_a_wrong_current_password_is_refused_and_changes_nothing(world: World) -> None:
+    token = _sign_in(world.db, EDITOR_EMAIL)
+
+    with pytest.raises(InvalidRequest) as refused, world.db.write() as session:
+        accounts.change_password(session, world.editor, current="not my password", new=NEW_PASSWORD)
+
+    assert refused.value.params["field"] == "current_password"
+    assert _session_actor(world.db, token) is not None
+    assert _authenticate(world.db, EDITOR_EMAIL, PASSWORD) is not None
+    assert _authenticate(world.db, EDITOR_EMAIL, NEW_PASSWORD) is None
+    assert _account_audit(world.db, world.editor.user_id) == []
+
+
+@pytest.mark.parametrize(
+    ("new", "reason"),
+    [
+        ("short one", "too_short"),  # 9 characters
+        ("x" * (accounts.MAX_PASSWORD_LENGTH + 1), "too_long"),
+        (PASSWORD, "unchanged"),
+        (" Editor@Kaohsiung.example.org", "email"),
+    ],
+)
+def test_a_new_password_that_is_too_short_too_long_unchanged_or_the_email_is_refused(
+    world: World, new: str, reason: str
+) -> None:
+    token = _sign_in(world.db, EDITOR_EMAIL)
+
+    with pytest.raises(InvalidRequest) as refused, world.db.write() as session:
+        accounts.change_password(session, world.editor, current=PASSWORD, new=new)
+
+    assert (refused.value.params["field"], refused.value.params["reason"]) == ("new_password", reason)
+    assert _session_actor(world.db, token) is not None
+    assert _authenticate(world.db, EDITOR_EMAIL, PASSWORD) is not None
+
+
+def test_the_longest_allowed_new_password_is_accepted() -> None:
+    accounts.check_new_password(EDITOR_EMAIL, current=PASSWORD, new="x" * accounts.MAX_PASSWORD_LENGTH)
+    accounts.check_new_password(EDITOR_EMAIL, current=PASSWORD, new="x" * accounts.MIN_PASSWORD_LENGTH)
+
+
+def test_only_a_person_with_an_account_changes_a_password(world: World) -> None:
+    with pytest.raises(NotAuthenticated), world.db.write() as session:
+        accounts.change_password(session, world.public, current=PASSWORD, new=NEW_PASSWORD)
+    with pytest.raises(Forbidden), world.db.write() as session:
+        accounts.change_password(session, Actor.system(), current=PASSWORD, new=NEW_PASSWORD)
+
+
+def test_a_disabled_account_cannot_change_its_password(world: World) -> None:
+    with world.db.write() as session:
+        accounts.set_active(session, world.admin, user_id=world.editor.user_id, active=False)  # type: ignore[arg-type]
+
+    with pytest.raises(NotAuthenticated), world.db.write() as session:
+        accounts.change_password(session, world.editor, current=PASSWORD, new=NEW_PASSWORD)
+
+    with world.db.write() as session:
+        accounts.set_active(session, world.admin, user_id=world.editor.user_id, active=True)  # type: ignore[arg-type]
+    assert _authenticate(world.db, EDITOR_EMAIL, PASSWORD) is not None

@@ -9,7 +9,7 @@ from pydantic import ValidationError
 
 from zerocity.services import audit, cities
 from zerocity.services.actor import Actor
-from zerocity.services.errors import Conflict, Forbidden, NotAuthenticated, NotFound
+from zerocity.services.errors import Conflict, Forbidden, InvalidRequest, NotAuthenticated, NotFound
 
 if TYPE_CHECKING:
     from tests.services.conftest import World
@@ -106,6 +106,13 @@ def test_a_second_city_with_the_same_slug_is_a_conflict(world: World) -> None:
         )
 
 
+@pytest.mark.parametrize("slug", sorted(cities.RESERVED_SLUGS))
+def test_a_short_name_that_is_a_page_address_is_refused(world: World, slug: str) -> None:
+    new = cities.NewCity(slug=slug, name_zh="新城", name_en="New Town", country="TW")
+    with pytest.raises(InvalidRequest, match="address of a page"), world.db.write() as session:
+        cities.create_city(session, world.admin, new)
+
+
 @pytest.mark.parametrize(
     "changes",
     [{"country": "tw"}, {"area_km2": 0.0}, {"name_en": "   "}, {"area_km2": "2951"}, {"unknown": "x"}],
@@ -145,3 +152,39 @@ def test_population_is_kept_only_by_the_city_editor(world: World) -> None:
         cities.set_stat(session, world.other_editor, world.slug, cities.StatFields(year=2020, population=1.0))
     with world.db.read() as session:
         assert cities.city_view(session, world.slug).stats == {}
+
+
+def _stat(world: World, actor: Actor, year: int, population: float) -> None:
+    with world.db.write() as session:
+        cities.set_stat(session, actor, world.slug, cities.StatFields(year=year, population=population, source="MOI"))
+
+
+def test_an_administrator_removes_a_year_of_figures_and_the_audit_keeps_the_old_values(world: World) -> None:
+    _stat(world, world.admin, 2019, 2_773_198)
+    _stat(world, world.admin, 2020, 2_765_932)
+    with world.db.read() as session:
+        before = cities.get_city(session, world.slug).version
+    with world.db.write() as session:
+        cities.delete_stat(session, world.admin, world.slug, 2019)
+    with world.db.read() as session:
+        view = cities.city_view(session, world.slug)
+        entries, _ = audit.entries(session, city_id=world.city_id)
+    assert sorted(view.stats) == [2020]
+    assert view.city.version == before + 1  # cached pages showing per-capita figures move on
+    deleted = next(e for e in entries if e.entity == "city_stat" and e.action == "delete")
+    assert deleted.entity_id == f"{world.city_id}:2019" and "2773198" in (deleted.old_value or "")
+    assert deleted.user_id == world.admin.user_id
+
+
+def test_removing_figures_is_refused_to_other_cities_viewers_and_the_public(world: World) -> None:
+    _stat(world, world.editor, 2020, 2_765_932)
+    for actor, error in ((world.other_editor, Forbidden), (world.viewer, Forbidden), (world.public, NotAuthenticated)):
+        with pytest.raises(error), world.db.write() as session:
+            cities.delete_stat(session, actor, world.slug, 2020)
+    with world.db.read() as session:
+        assert sorted(cities.city_view(session, world.slug).stats) == [2020]
+
+
+def test_removing_a_year_without_figures_is_not_found(world: World) -> None:
+    with pytest.raises(NotFound), world.db.write() as session:
+        cities.delete_stat(session, world.editor, world.slug, 1999)

@@ -13,12 +13,14 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from limits import parse
 from limits.storage import MemoryStorage
 from limits.strategies import MovingWindowRateLimiter
+from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from zerocity.services import audit
 from zerocity.services.actor import ROLES, Actor
-from zerocity.services.errors import Conflict, InvalidRequest, NotFound, RateLimited
+from zerocity.services.errors import Conflict, Forbidden, InvalidRequest, NotAuthenticated, NotFound, RateLimited
+from zerocity.services.text import Text
 from zerocity.store.models import ApiToken, City, Membership, User, WebSession, utcnow
 
 # argon2id with the library's defaults (RFC 9106 "second recommended": m=64 MiB, t=3, p=4).
@@ -100,6 +102,189 @@ def grant_role(session: Session, actor: Actor, *, user_id: int, city_id: int, ro
         session, actor, entity="membership", entity_id=f"{user_id}:{city_id}", action="grant", city_id=city_id,
         old=old, new=role,
     )  # fmt: skip
+
+
+# -- administration of accounts (centre administrators) ---------------------------------------------------------
+#: Lower-case letters and digits that cannot be mistaken for one another when read aloud or copied off a screen
+#: (no 0/o, 1/l/i).
+_PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
+_PASSWORD_GROUPS = 4
+_PASSWORD_GROUP_LENGTH = 4
+
+
+def generate_password() -> str:
+    """A random password for a new account or a reset, shown once to the administrator who hands it over.
+
+    16 characters drawn with ``secrets`` from 31 (about 79 bits), in groups of four (``k7qm-x3vd-9fhp-tw2c``) so it
+    can be read out over the telephone; longer than :data:`MIN_PASSWORD_LENGTH` by construction.
+    """
+    return "-".join(
+        "".join(secrets.choice(_PASSWORD_ALPHABET) for _ in range(_PASSWORD_GROUP_LENGTH))
+        for _ in range(_PASSWORD_GROUPS)
+    )
+
+
+class NewAccount(BaseModel):
+    """An account as the administration form gives it; the password is chosen by :func:`generate_password`."""
+
+    model_config = ConfigDict(strict=True, extra="forbid", str_strip_whitespace=True)
+
+    email: str = Field(min_length=3, max_length=254, pattern=r"^[^@\s]+@[^@\s]+$")
+    display_name: Text = Field(default="", max_length=200)
+    is_admin: bool = False
+
+
+@dataclass(frozen=True)
+class AccountSummary:
+    """One account as the administration pages list it: the user and their roles by city (in slug order)."""
+
+    user: User
+    memberships: tuple[tuple[City, str], ...]
+
+
+def _memberships(session: Session, user_ids: list[int]) -> dict[int, list[tuple[City, str]]]:
+    query = (
+        select(Membership.user_id, Membership.role, City)
+        .join(City, City.id == Membership.city_id)
+        .where(Membership.user_id.in_(user_ids))
+        .order_by(City.slug)
+    )
+    found: dict[int, list[tuple[City, str]]] = {user_id: [] for user_id in user_ids}
+    for user_id, role, city in session.execute(query):
+        found[user_id].append((city, role))
+    return found
+
+
+def list_accounts(session: Session, actor: Actor) -> list[AccountSummary]:
+    """Every account with its roles, by e-mail address (centre administrators only)."""
+    actor.require_admin()
+    users = list(session.scalars(select(User).order_by(User.email)))
+    roles = _memberships(session, [user.id for user in users])
+    return [AccountSummary(user, tuple(roles[user.id])) for user in users]
+
+
+def get_account(session: Session, actor: Actor, user_id: int) -> AccountSummary:
+    actor.require_admin()
+    user = session.get(User, user_id)
+    if user is None:
+        raise NotFound("no such account", user_id=user_id)
+    return AccountSummary(user, tuple(_memberships(session, [user.id])[user.id]))
+
+
+def _account_to_change(session: Session, actor: Actor, user_id: int) -> User:
+    actor.require_admin()
+    user = session.get(User, user_id)
+    if user is None:
+        raise NotFound("no such account", user_id=user_id)
+    return user
+
+
+def revoke_role(session: Session, actor: Actor, *, user_id: int, city_id: int) -> None:
+    """Take a user's role in one city away; their open sessions lose it with their next request."""
+    actor.require_admin()
+    membership = session.get(Membership, (user_id, city_id))
+    if membership is None:
+        raise NotFound("this account has no role in this city")
+    old = membership.role
+    session.delete(membership)
+    audit.record(
+        session, actor, entity="membership", entity_id=f"{user_id}:{city_id}", action="revoke", city_id=city_id,
+        old=old,
+    )  # fmt: skip
+
+
+def set_admin(session: Session, actor: Actor, *, user_id: int, is_admin: bool) -> None:
+    """Make an account a centre administrator or take that away. Nobody removes their own rights, so the centre
+    always keeps at least the administrator who acts."""
+    user = _account_to_change(session, actor, user_id)
+    if not is_admin and user.id == actor.user_id:
+        raise Forbidden("you cannot remove your own administrator rights; ask another administrator")
+    if user.is_admin == is_admin:
+        return
+    audit.record(session, actor, entity="user", entity_id=user.id, action="update", field="is_admin",
+                 old=user.is_admin, new=is_admin)  # fmt: skip
+    user.is_admin = is_admin
+
+
+def set_active(session: Session, actor: Actor, *, user_id: int, active: bool) -> None:
+    """Disable an account (it can no longer sign in, its sessions end and its API tokens are refused) or enable it
+    again with the roles it had. Nobody disables their own account."""
+    user = _account_to_change(session, actor, user_id)
+    if not active and user.id == actor.user_id:
+        raise Forbidden("you cannot disable your own account")
+    if user.active == active:
+        return
+    audit.record(session, actor, entity="user", entity_id=user.id, action="update", field="active",
+                 old=user.active, new=active)  # fmt: skip
+    user.active = active
+    if not active:
+        end_all_sessions(session, user.id)
+
+
+def reset_password(session: Session, actor: Actor, *, user_id: int, password: str) -> None:
+    """Give an account a new password (from :func:`generate_password`) and end all its sessions, so whoever knew
+    the old one is signed out everywhere. The audit entry says that it happened, never the password."""
+    user = _account_to_change(session, actor, user_id)
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise InvalidRequest(f"passwords need at least {MIN_PASSWORD_LENGTH} characters", field="password")
+    user.password_hash = hash_password(password)
+    end_all_sessions(session, user.id)
+    audit.record(session, actor, entity="user", entity_id=user.id, action="reset_password")
+
+
+# -- a user's own password ------------------------------------------------------------------------------------------
+#: argon2 would hash megabytes without complaint; nobody types or pastes a longer password than this.
+MAX_PASSWORD_LENGTH = 1000
+
+
+def check_new_password(email: str, *, current: str, new: str) -> None:
+    """Refuse a new password that is too short, too long, the same as the current one or the account's e-mail.
+
+    Needs no database and reveals nothing about the stored password (it compares with the password the user
+    *typed* as the current one), so a page can run it before it counts an attempt against the sign-in limit.
+    The error names the field ``new_password`` and gives a ``reason`` the page translates.
+    """
+    if len(new) < MIN_PASSWORD_LENGTH:
+        raise InvalidRequest(
+            f"passwords need at least {MIN_PASSWORD_LENGTH} characters", field="new_password", reason="too_short",
+            minimum=MIN_PASSWORD_LENGTH,
+        )  # fmt: skip
+    if len(new) > MAX_PASSWORD_LENGTH:
+        raise InvalidRequest(
+            f"passwords have at most {MAX_PASSWORD_LENGTH} characters", field="new_password", reason="too_long",
+            maximum=MAX_PASSWORD_LENGTH,
+        )  # fmt: skip
+    if new == current:
+        raise InvalidRequest("the new password is the current one", field="new_password", reason="unchanged")
+    if normalise_email(new) == normalise_email(email):
+        raise InvalidRequest("the new password is the e-mail address", field="new_password", reason="email")
+
+
+def change_password(session: Session, actor: Actor, *, current: str, new: str) -> None:
+    """The signed-in user replaces their own password, proving it with the current one; every session of the
+    account ends (a caller that keeps the user signed in starts a new one in the same transaction).
+
+    Who may call this: a person signed in with a session. :class:`Actor` does not record whether it came from a
+    session cookie or an API token, and adding that to the type every service shares is more than this needs:
+    the web route refuses a request carrying a bearer token before it gets here (``web/routers/pages_account``).
+    Even so, a token alone cannot change the password, because the current password is checked here.
+    Wrong current passwords are not counted here: the page counts attempts with the sign-in limiter, which
+    lives in the web process.
+    """
+    actor.require_authenticated()
+    if actor.user_id is None:  # the system actor (CLI maintenance) has no account and no password
+        raise Forbidden("only a person with an account can change its password")
+    user = session.get(User, actor.user_id)
+    if user is None or not user.active:
+        raise NotAuthenticated("sign in first")
+    check_new_password(user.email, current=current, new=new)
+    try:
+        _hasher.verify(user.password_hash, current)
+    except (VerificationError, InvalidHashError):
+        raise InvalidRequest("the current password is not right", field="current_password", reason="wrong") from None
+    user.password_hash = hash_password(new)
+    end_all_sessions(session, user.id)
+    audit.record(session, actor, entity="user", entity_id=user.id, action="change_password")
 
 
 # -- sign-in -----------------------------------------------------------------------------------------------------

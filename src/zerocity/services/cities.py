@@ -11,11 +11,13 @@ from sqlalchemy.orm import Session
 
 from zerocity.services import audit
 from zerocity.services.actor import Actor
-from zerocity.services.errors import Conflict, NotFound
+from zerocity.services.errors import Conflict, InvalidRequest, NotFound
 from zerocity.services.text import Text
 from zerocity.store.models import City, CityStat, Inventory
 
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
+#: Short names that are page addresses of their own (``/admin/cities/new``): a city so named would be unreachable.
+RESERVED_SLUGS = frozenset({"new", "compare", "export"})
 
 
 class CityFields(BaseModel):
@@ -86,6 +88,8 @@ def fingerprint(session: Session, slug: str) -> tuple[object, ...]:
 
 def create_city(session: Session, actor: Actor, fields: NewCity) -> City:
     actor.require_admin()
+    if fields.slug in RESERVED_SLUGS:
+        raise InvalidRequest("this short name is the address of a page; choose another", field="slug")
     if session.scalar(select(City.id).where(City.slug == fields.slug)) is not None:
         raise Conflict("a city with this short name exists", field="slug")
     city = City(**fields.model_dump())
@@ -132,3 +136,17 @@ def set_stat(session: Session, actor: Actor, slug: str, fields: StatFields) -> C
     audit.record(session, actor, entity="city_stat", entity_id=f"{city.id}:{fields.year}", action="set",
                  city_id=city.id, old=old, new=fields.model_dump())  # fmt: skip
     return stat
+
+
+def delete_stat(session: Session, actor: Actor, slug: str, year: int) -> None:
+    """Remove a year's population and GDP (entered for the wrong year, say); the audit entry keeps the old values."""
+    city = get_city(session, slug)
+    actor.require_edit(city.id)
+    stat = session.get(CityStat, (city.id, year))
+    if stat is None:
+        raise NotFound("this city has no figures for this year", slug=slug, year=year)
+    old = {k: getattr(stat, k) for k in ("population", "gdp", "gdp_unit", "source")}
+    session.delete(stat)
+    city.version += 1  # per-capita figures shown with the city changed (see set_stat)
+    audit.record(session, actor, entity="city_stat", entity_id=f"{city.id}:{year}", action="delete",
+                 city_id=city.id, old=old)  # fmt: skip
