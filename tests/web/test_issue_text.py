@@ -38,6 +38,7 @@ from zerocity.web.issue_text import (
     column_label,
     template_of,
     translate_issue,
+    translate_place,
     translate_reason,
 )
 
@@ -981,3 +982,22 @@ def test_column_labels() -> None:
     assert column_label("activity_unit", "en") == "activity_unit"
     assert column_label("my_notes", ZH) == "my_notes"  # a passthrough column of the city's own
     assert column_label("", ZH) == ""
+
+
+@pytest.mark.parametrize(
+    ("place", "expected"),
+    [
+        ("a.csv, row 12, column activity_unit", "a.csv，第 12 列，欄位 "),
+        ("a.csv, row 12", "a.csv，第 12 列"),
+        (", column factor_id", "欄位 "),
+        (", row 3", "第 3 列"),
+    ],
+)
+def test_the_place_of_a_warning_reads_in_traditional_chinese_and_keeps_the_file_name(place: str, expected: str) -> None:
+    translated = translate_place(place, "zh_Hant")
+    assert translated.startswith(expected)
+    assert translate_place(place, "en") == place
+
+
+def test_a_column_in_a_translated_place_keeps_its_raw_name_beside_its_label() -> None:
+    assert translate_place("a.csv, row 4, column activity_unit", "zh_Hant").endswith("(activity_unit)")

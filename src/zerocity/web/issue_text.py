@@ -482,6 +482,36 @@ def translate_issue(issue: Mapping[str, Any], locale: str) -> dict[str, Any]:
     return translated
 
 
+_PLACE = re.compile(r"(?P<file>.*?)(?:, row (?P<row>\d+))?(?:, column (?P<column>[^,]+))?")
+_PLACE_MSGIDS: Final[Mapping[tuple[bool, bool, bool], str]] = {
+    (True, True, True): N_("%(file)s, row %(row)s, column %(column)s"),
+    (True, True, False): N_("%(file)s, row %(row)s"),
+    (False, True, True): N_("row %(row)s, column %(column)s"),
+    (False, True, False): N_("row %(row)s"),
+    (True, False, True): N_("%(file)s, column %(column)s"),
+    (False, False, True): N_("column %(column)s"),
+}
+
+
+def translate_place(place: str, locale: str) -> str:
+    """Where an issue is, as ``InputIssue.__str__`` writes it (``"a.csv, row 12, column unit"``), in ``locale``:
+    the file name is kept and the column gets its reader's label (:func:`column_label`)."""
+    target = _translates(locale)
+    match = _PLACE.fullmatch(place) if target is not None else None
+    if match is None:
+        return place
+    file, row, column = match.group("file"), match.group("row"), match.group("column")
+    msgid = _PLACE_MSGIDS.get((bool(file), row is not None, column is not None))
+    if msgid is None:
+        return place
+    translated = _Catalogue(target or "").gettext(msgid)
+    values = {"file": file, "row": row or "", "column": column_label(column or "", locale)}
+    try:
+        return translated % values
+    except (KeyError, ValueError, TypeError):  # a broken translation must not hide where the problem is
+        return place
+
+
 def column_label(column: str, locale: str) -> str:
     """A reader's label for an input column that keeps the raw name visible: ``活動數據單位 (activity_unit)``.
 

@@ -163,14 +163,15 @@ def _column_filter(context: Context, column: object) -> str:
 
 @jinja2.pass_context
 def _warning_filter(context: Context, warning: object) -> str:
-    """An engine warning ``"<file>, row 12, column unit: <reason>"``: the place is kept, the reason translated."""
-    from zerocity.web.issue_text import translate_reason
+    """An engine warning ``"<file>, row 12, column unit: <reason>"``, place and reason in the reader's language."""
+    from zerocity.web.issue_text import translate_place, translate_reason
 
+    locale = _context_locale(context)
     text = str(warning or "")
     place, separator, reason = text.partition(": ")
-    if separator and ", row " in place:
-        return f"{place}: {translate_reason(reason, _context_locale(context))}"
-    return translate_reason(text, _context_locale(context))
+    if separator and (", row " in place or "column " in place):
+        return f"{translate_place(place, locale)}: {translate_reason(reason, locale)}"
+    return translate_reason(text, locale)
 
 
 FILTERS: Final[Mapping[str, Callable[..., str]]] = {
