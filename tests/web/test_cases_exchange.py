@@ -1,5 +1,5 @@
-"""The exchange routes: the Atom feed, the monthly digest page, the exports of published cases, and the news and
-events pages (with their upkeep by administrators)."""
+"""The exchange routes: the Atom feed, the monthly digest page, the exports of published cases (images included in
+the JSON) and their import, and the news and events pages (with their upkeep by administrators)."""
 
 from __future__ import annotations
 
@@ -7,10 +7,16 @@ import csv
 import io
 import json
 from collections.abc import Callable
+from typing import Any
 from xml.etree import ElementTree as ET
 
 from fastapi.testclient import TestClient
+from PIL import Image
+from sqlalchemy import select
 from tests.web.cases_web_fixtures import case_ids, main_text
+
+from zerocity.store.db import Database
+from zerocity.store.hub_models import Case, CaseImage
 
 __all__ = ["case_ids"]
 
@@ -92,3 +98,94 @@ def test_an_administrator_writes_and_publishes_an_item_and_others_may_not(make_c
     editor = make_client("editor@kaohsiung.demo", locale="en")
     assert editor.post("/news/new", data=item).status_code == 403
     assert editor.post(f"/news/{item_id}/publish", data={"published": "false"}).status_code == 403
+
+
+def test_an_administrator_deletes_an_item_once_the_box_is_ticked_and_others_may_not(
+    make_client: Client, case_ids: dict[str, int]
+) -> None:
+    forum = case_ids["test-forum"]
+    editor = make_client("editor@kaohsiung.demo", locale="en")
+    assert editor.post(f"/news/{forum}/delete", data={"confirm": "yes"}).status_code == 403
+    admin = make_client("admin@zerocity.demo", locale="en")
+    form = admin.get(f"/news/{forum}/edit").text
+    assert f'action="/news/{forum}/delete"' in form and "Delete this item" in form
+
+    unticked = admin.post(f"/news/{forum}/delete")
+    assert unticked.status_code == 303 and unticked.headers["location"] == f"/news/{forum}/edit"
+    assert "Tick the box to confirm that the item is to be deleted." in admin.get(unticked.headers["location"]).text
+    assert make_client(locale="en").get(f"/news/{forum}").status_code == 200
+
+    ticked = admin.post(f"/news/{forum}/delete", data={"confirm": "yes"})
+    assert ticked.status_code == 303 and ticked.headers["location"] == "/news"
+    assert "The item was deleted." in admin.get("/news").text
+    assert make_client(locale="en").get(f"/news/{forum}").status_code == 404
+    assert "Net-zero city forum" not in make_client(locale="en").get("/news").text
+
+
+# -- images in the JSON export and its import ------------------------------------------------------------------------
+def _picture() -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (5, 3), (200, 40, 40)).save(out, "PNG")
+    return out.getvalue()
+
+
+def _export_with_an_image(make_client: Client, case_ids: dict[str, int]) -> tuple[TestClient, dict[str, Any]]:
+    """The administrator, and the JSON export of the buses case (with one uploaded picture) under a new slug."""
+    admin = make_client("admin@zerocity.demo", locale="en")
+    buses = case_ids["test-kaohsiung-buses"]
+    upload = admin.post(
+        f"/cases/{buses}/images",
+        files={"file": ("depot.png", _picture(), "image/png")},
+        data={"alt_zh": "公車站", "alt_en": "Bus depot"},
+    )
+    assert upload.status_code == 303, upload.text
+    document = admin.get("/cases/export.json").json()
+    case = next(c for c in document["cases"] if c["slug"] == "test-kaohsiung-buses")
+    document["cases"] = [case | {"slug": "copy-of-buses"}]
+    return admin, document
+
+
+def _import(admin: TestClient, document: dict[str, Any]) -> Any:
+    body = json.dumps(document).encode()
+    return admin.post("/cases/import", files={"file": ("cases.json", body, "application/json")})
+
+
+def test_an_exported_image_imports_back_with_the_same_bytes_through_the_import_page(
+    db: Database, make_client: Client, case_ids: dict[str, int]
+) -> None:
+    admin, document = _export_with_an_image(make_client, case_ids)
+    (image,) = document["cases"][0]["images"]
+    assert image["media_type"] == "image/png" and image["alt_en"] == "Bus depot"
+
+    answer = _import(admin, document)
+
+    assert answer.status_code == 303, answer.text
+    with db.read() as session:
+        copy_id = session.scalar(select(Case.id).where(Case.slug == "copy-of-buses"))
+        stored = session.scalar(select(CaseImage).where(CaseImage.case_id == copy_id))
+        assert stored is not None
+        image_id, alt_zh = stored.id, stored.alt_zh
+    served = make_client(locale="en").get(f"/cases/images/{image_id}")
+    assert served.status_code == 200 and served.content == _picture() and alt_zh == "公車站"
+
+
+def test_an_import_with_a_spoiled_image_names_the_case_and_the_image_and_lands_nothing(
+    db: Database, make_client: Client, case_ids: dict[str, int]
+) -> None:
+    admin, document = _export_with_an_image(make_client, case_ids)
+    document["cases"][0]["images"][0]["sha256"] = "0" * 64
+
+    answer = _import(admin, document)
+
+    assert answer.status_code == 422
+    text = main_text(answer.text)
+    assert "Nothing was imported." in text and "case copy-of-buses, image 1" in text and "sha256" in text
+    with db.read() as session:
+        assert session.scalar(select(Case.id).where(Case.slug == "copy-of-buses")) is None
+
+
+def test_the_csv_export_counts_each_cases_images(make_client: Client, case_ids: dict[str, int]) -> None:
+    admin, _ = _export_with_an_image(make_client, case_ids)
+    answer = admin.get("/cases/export.csv")
+    rows = {row["slug"]: row for row in csv.DictReader(io.StringIO(answer.content.decode("utf-8-sig")))}
+    assert rows["test-kaohsiung-buses"]["image_count"] == "1" and rows["test-tainan-landfill-gas"]["image_count"] == "0"

@@ -1,23 +1,30 @@
-"""The centre's training pages: programme and session forms, and the capacity dashboard with its Excel export
-(src/zerocity/web/routers/pages_training_admin.py), against the real app on a copy of the demo database."""
+"""The centre's training pages: programme and session forms (deleting included), and the capacity dashboard with
+its Excel export (src/zerocity/web/routers/pages_training_admin.py), against the real app on a copy of the demo
+database."""
 
 from __future__ import annotations
 
 import io
 import re
+import tomllib
 from collections.abc import Callable
+from datetime import timedelta
 
 import openpyxl
 import pytest
 from fastapi.testclient import TestClient
+from httpx import Response
 from sqlalchemy import select
+from tests.services.knowledge.training_fixtures import FINANCE, PAST, UPCOMING, programmes_toml
 
-from zerocity.services.knowledge import training, training_dashboard
+from zerocity.services import accounts
+from zerocity.services.actor import Actor
+from zerocity.services.knowledge import training, training_dashboard, training_demo, training_registrations
 from zerocity.store.db import Database
-from zerocity.store.models import utcnow
+from zerocity.store.models import User, utcnow
 from zerocity.store.training_models import TrainingProgramme, TrainingSession
 
-ADMIN, EDITOR = "admin@zerocity.demo", "editor@kaohsiung.demo"
+ADMIN, EDITOR, VIEWER = "admin@zerocity.demo", "editor@kaohsiung.demo", "viewer@kaohsiung.demo"
 Client = Callable[..., TestClient]
 
 PROGRAMME = {
@@ -199,3 +206,88 @@ def test_the_dashboard_year_defaults_to_this_year_or_the_latest_with_sessions(
     this_year = training.in_taipei(utcnow()).year
     expected = this_year if this_year in years else max(years)
     assert f"Capacity dashboard, {expected}" in make_client(ADMIN, locale="en").get("/training/dashboard").text
+
+
+# -- deleting programmes and sessions ---------------------------------------------------------------------------------
+@pytest.fixture
+def db_with_courses(db: Database) -> Database:
+    training_demo.load_programmes(db, tomllib.loads(programmes_toml()))
+    return db
+
+
+def _session_row(db: Database, slug: str) -> TrainingSession:
+    with db.read() as session:
+        return training.get_session(session, slug)
+
+
+def _session_exists(db: Database, slug: str) -> bool:
+    with db.read() as session:
+        return session.scalar(select(TrainingSession.id).where(TrainingSession.slug == slug)) is not None
+
+
+def _followed(client: TestClient, answer: Response) -> str:
+    assert answer.status_code == 303, answer.text
+    return client.get(answer.headers["location"]).text
+
+
+def test_the_centre_deletes_a_session_people_registered_for_once_the_box_is_ticked(
+    db_with_courses: Database, make_client: Client
+) -> None:
+    with db_with_courses.write() as session:
+        viewer = accounts.actor_for(session, session.scalars(select(User).where(User.email == VIEWER)).one())
+        training_registrations.register_self(session, viewer, UPCOMING)
+    admin = make_client(ADMIN, locale="en")
+    form = admin.get(f"/training/sessions/{UPCOMING}/edit").text
+    assert "Delete this session" in form and "1 person is still registered and will lose the seat." in form
+    assert f'action="/training/sessions/{UPCOMING}/delete"' in form
+
+    unticked = admin.post(f"/training/sessions/{UPCOMING}/delete")
+    assert "Tick the box to confirm the deletion." in _followed(admin, unticked)
+    assert _session_exists(db_with_courses, UPCOMING)
+
+    ticked = admin.post(f"/training/sessions/{UPCOMING}/delete", data={"confirm": "yes"})
+    assert ticked.headers["location"] == "/training/gpc-basics"
+    assert "The session was deleted." in _followed(admin, ticked)
+    assert not _session_exists(db_with_courses, UPCOMING)
+
+
+def test_a_session_with_recorded_attendance_says_why_it_stays_and_refuses_to_go(
+    db_with_courses: Database, make_client: Client
+) -> None:
+    past = _session_row(db_with_courses, PAST)
+    with db_with_courses.write() as session:
+        editor = accounts.actor_for(session, session.scalars(select(User).where(User.email == EDITOR)).one())
+        came = training_registrations.register_self(session, editor, PAST, now=past.starts_at - timedelta(days=7))
+        training_registrations.set_attendance(session, Actor.system(), PAST, [came.id], now=past.ends_at)
+    admin = make_client(ADMIN, locale="zh_Hant")
+    form = admin.get(f"/training/sessions/{PAST}/edit").text
+    assert "這個場次不能刪除" in form and f'action="/training/sessions/{PAST}/delete"' in form
+    assert 'name="confirm"' not in form
+
+    refused = admin.post(f"/training/sessions/{PAST}/delete", data={"confirm": "yes"})
+    assert "這個場次不能刪除" in _followed(admin, refused)
+    assert _session_exists(db_with_courses, PAST)
+    refused = admin.post("/training/gpc-basics/delete", data={"confirm": "yes"})
+    assert "這個課程不能刪除" in _followed(admin, refused)
+
+
+def test_the_centre_deletes_a_programme_with_its_sessions(db_with_courses: Database, make_client: Client) -> None:
+    admin = make_client(ADMIN, locale="en")
+    form = admin.get("/training/climate-finance/edit").text
+    assert "Delete the programme and its 1 session, with their materials and registrations." in form
+    answer = admin.post("/training/climate-finance/delete", data={"confirm": "yes"})
+    assert answer.headers["location"] == "/training"
+    assert "The programme was deleted." in _followed(admin, answer)
+    assert _programme(db_with_courses, "climate-finance") is None and not _session_exists(db_with_courses, FINANCE)
+    assert make_client(locale="en").get("/training/climate-finance").status_code == 404
+
+
+@pytest.mark.parametrize("email", [EDITOR, None])
+def test_nobody_but_the_centre_deletes_programmes_or_sessions(
+    db_with_courses: Database, make_client: Client, email: str | None
+) -> None:
+    client = make_client(email)
+    expected = 403 if email else 303  # the public is sent to sign in
+    assert client.post(f"/training/sessions/{FINANCE}/delete", data={"confirm": "yes"}).status_code == expected
+    assert client.post("/training/climate-finance/delete", data={"confirm": "yes"}).status_code == expected
+    assert _session_exists(db_with_courses, FINANCE) and _programme(db_with_courses, "climate-finance") is not None

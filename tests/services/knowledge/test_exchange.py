@@ -134,7 +134,7 @@ def test_the_feed_refuses_an_unknown_language(loaded: World) -> None:
 # -- export and import ---------------------------------------------------------------------------------------------
 def test_the_json_export_holds_published_versions_only(loaded: World) -> None:
     document = _export(loaded.db)
-    assert (document["format"], document["format_version"]) == ("zerocity-cases", 1)
+    assert (document["format"], document["format_version"]) == ("zerocity-cases", 2)
     by_slug = {c["slug"]: c for c in document["cases"]}
     assert set(by_slug) == {"test-kaohsiung-buses", "test-tainan-landfill-gas", "test-kyoto-homes"}
     assert by_slug["test-kyoto-homes"]["en"] is None  # a draft is not exported

@@ -35,7 +35,7 @@ from zerocity.services.errors import Conflict, Forbidden, InvalidRequest, NotAut
 from zerocity.services.knowledge import training, training_registrations
 from zerocity.store.db import Database
 from zerocity.store.models import AuditEntry
-from zerocity.store.training_models import TrainingFeedback, TrainingRegistration
+from zerocity.store.training_models import TrainingFeedback, TrainingRegistration, TrainingSession
 
 __all__ = ["courses"]
 
@@ -259,6 +259,38 @@ def test_a_registration_cannot_be_cancelled_once_the_session_started_or_twice(co
         training_registrations.cancel_registration(session, courses.viewer, registration_id)
     with pytest.raises(Conflict, match="already cancelled"), courses.db.write() as session:
         training_registrations.cancel_registration(session, courses.viewer, registration_id)
+
+
+def test_a_registration_with_recorded_attendance_cannot_be_cancelled_even_if_the_session_moves_later(
+    courses: World,
+) -> None:
+    came = register_self(courses, courses.editor, PAST)
+    mark_attended(courses, PAST, came)
+    with courses.db.write() as session:  # the centre moves the session a year on, after attendance was taken
+        moved = session.get(TrainingSession, session_row(courses, PAST).id)
+        assert moved is not None
+        moved.starts_at += timedelta(days=365)
+        moved.ends_at += timedelta(days=365)
+    for role in ("editor", "admin"):
+        with pytest.raises(Conflict, match="attendance was recorded"), courses.db.write() as session:
+            training_registrations.cancel_registration(session, getattr(courses, role), came, now=before(courses, PAST))
+    found = registration(courses, came)
+    assert found.status == "registered" and found.certificate_code is not None
+
+
+def test_cancellable_says_what_cancel_registration_accepts(courses: World) -> None:
+    upcoming = register_self(courses, courses.viewer, UPCOMING)
+    attended = register_self(courses, courses.editor, PAST)
+    mark_attended(courses, PAST, attended)
+    with courses.db.read() as session:
+        for registration_id, slug in ((upcoming, UPCOMING), (attended, PAST)):
+            found = session.get(TrainingRegistration, registration_id)
+            assert found is not None
+            training_session = training.get_session(session, slug)
+            assert training_registrations.cancellable(found, training_session, before(courses, slug)) is (
+                registration_id == upcoming
+            )
+            assert not training_registrations.cancellable(found, training_session, training_session.starts_at)
 
 
 # -- attendance -----------------------------------------------------------------------------------------------------

@@ -8,8 +8,9 @@ Everything here is public content only: published language versions of cases and
   attributes (``bgcolor``, ``width``) and plain tags: it looks right in a mail client and in the browser alike.
 * Atom (RFC 4287): one entry per published language version (``xml:lang`` says which), or one language with
   ``lang``; news items as entries too. Built with ElementTree, so every text is escaped.
-* Export: JSON in the portable shape of ``cases_portable`` (importable again), and CSV in UTF-8 with a BOM, one
-  row per case, so Excel in Taiwan opens it; text that a spreadsheet would run as a formula is quoted.
+* Export: JSON in the portable shape of ``cases_portable`` (importable again, images included), and CSV in UTF-8
+  with a BOM, one row per case (images only counted), so Excel in Taiwan opens it; text that a spreadsheet would
+  run as a formula is quoted. The format is described in ``docs/case-export.md``.
 """
 
 from __future__ import annotations
@@ -26,25 +27,34 @@ from xml.etree import ElementTree as ET
 from babel.dates import format_skeleton
 from markupsafe import Markup
 from pydantic import BaseModel, ConfigDict, ValidationError
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from zerocity.core.errors import InputErrors, InputIssue
 from zerocity.services import audit
 from zerocity.services.actor import Actor
 from zerocity.services.errors import Conflict, InvalidRequest
-from zerocity.services.knowledge import cases, cases_vocab, news
+from zerocity.services.knowledge import cases, cases_images, cases_vocab, news
 from zerocity.services.knowledge.cases import N_
-from zerocity.services.knowledge.cases_portable import CENTRE_TIMEZONE, PortableCase, export_record, insert
+from zerocity.services.knowledge.cases_portable import (
+    CENTRE_TIMEZONE,
+    FORMAT_VERSION,
+    READABLE_FORMAT_VERSIONS,
+    BadImage,
+    PortableCase,
+    export_record,
+    image_problems,
+    insert,
+)
 from zerocity.services.knowledge.markdown import markdown_to_text, render_markdown
-from zerocity.store.hub_models import Case, CaseVersion
+from zerocity.store.hub_models import Case, CaseImage, CaseVersion
 from zerocity.store.models import City
 from zerocity.web.i18n import HTML_LANG, formatting_locale, gettext, ngettext
 
 ATOM_NS: Final = "http://www.w3.org/2005/Atom"
 XML_LANG: Final = "{http://www.w3.org/XML/1998/namespace}lang"
 EXPORT_FORMAT: Final = "zerocity-cases"
-EXPORT_FORMAT_VERSION: Final = 1
+EXPORT_FORMAT_VERSION: Final = FORMAT_VERSION
 MAX_IMPORT_CASES: Final = 5000
 #: Text that a spreadsheet would run as a formula if a cell began with it (CSV injection).
 _FORMULA_START: Final = ("=", "+", "-", "@", "\t", "\r")
@@ -325,13 +335,22 @@ def atom_feed(session: Session, base_url: str, lang: str | None = None, *, limit
 
 
 # -- export --------------------------------------------------------------------------------------------------------
-def export_records(session: Session, base_url: str) -> list[dict[str, Any]]:
+def export_records(session: Session, base_url: str, *, images: bool = True) -> list[dict[str, Any]]:
+    """Every published case in the portable shape; ``images=False`` leaves the images out (the CSV only counts
+    them, and encoding every image in base64 for that would cost the whole library's size)."""
     base_url = base_url.rstrip("/")
     slugs: dict[int, str] = {row.id: row.slug for row in session.execute(select(City.id, City.slug))}
     return [
-        export_record(case, versions, slugs.get(case.city_id) if case.city_id else None, f"{base_url}/cases/{case.id}")
+        export_record(case, versions, slugs.get(case.city_id) if case.city_id else None, f"{base_url}/cases/{case.id}",
+                      cases_images.images_of(session, case.id) if images else [])
         for case, versions in _published(session)
-    ]
+    ]  # fmt: skip
+
+
+def _image_counts(session: Session) -> dict[str, int]:
+    """Images per case, by case slug."""
+    statement = select(Case.slug, func.count()).join(CaseImage, CaseImage.case_id == Case.id).group_by(Case.slug)
+    return {slug: count for slug, count in session.execute(statement).tuples()}
 
 
 def export_json(session: Session, base_url: str, *, now: dt.datetime | None = None) -> bytes:
@@ -348,7 +367,7 @@ def export_json(session: Session, base_url: str, *, now: dt.datetime | None = No
 CSV_COLUMNS: Final = (
     "slug", "url", "title_zh", "title_en", "summary_zh", "summary_en", "city_zh", "city_en", "city_slug", "country",
     "year", "themes", "gpc_sectors", "action_templates", "tco2e_avoided_per_year", "results", "links",
-    "first_published_at", "translation_needed", "sample", "body_zh", "body_en",
+    "first_published_at", "translation_needed", "sample", "body_zh", "body_en", "image_count",
 )  # fmt: skip
 
 
@@ -363,7 +382,8 @@ def export_csv(session: Session, base_url: str) -> bytes:
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, lineterminator="\r\n")
     writer.writeheader()
-    for record in export_records(session, base_url):
+    image_counts = _image_counts(session)
+    for record in export_records(session, base_url, images=False):
         zh, en = record["zh"] or {}, record["en"] or {}
         avoided = [
             r["value"]
@@ -393,6 +413,7 @@ def export_csv(session: Session, base_url: str) -> bytes:
             "sample": "true" if record["sample"] else "false",
             "body_zh": zh.get("body", ""),
             "body_en": en.get("body", ""),
+            "image_count": image_counts.get(record["slug"], 0),
         }
         writer.writerow({key: _cell(value) for key, value in row.items()})
     return out.getvalue().encode("utf-8-sig")
@@ -427,7 +448,7 @@ def import_json(session: Session, actor: Actor, data: bytes) -> ImportReport:
         document = _ExportDocument.model_validate(json.loads(data.decode("utf-8-sig")))
     except (UnicodeDecodeError, ValueError, ValidationError):
         raise InvalidRequest(N_("this is not a ZeroCity case export (JSON)"), field="file") from None
-    if document.format != EXPORT_FORMAT or document.format_version != EXPORT_FORMAT_VERSION:
+    if document.format != EXPORT_FORMAT or document.format_version not in READABLE_FORMAT_VERSIONS:
         raise InvalidRequest(N_("this is not a ZeroCity case export (JSON)"), field="file")
     if len(document.cases) > MAX_IMPORT_CASES:
         raise InvalidRequest(N_("an import may hold at most 5000 cases"), field="file")
@@ -439,6 +460,7 @@ def import_json(session: Session, actor: Actor, data: bytes) -> ImportReport:
         except ValidationError as exc:
             issues += [_issue(position, ".".join(map(str, e["loc"])), e["msg"]) for e in exc.errors()[:20]]
             continue
+        issues += [_issue(position, "images", problem.describe(record.slug)) for problem in image_problems(record)]
         records.append(record)
     seen: set[str] = set()
     for position, record in enumerate(records, start=1):
@@ -455,6 +477,9 @@ def import_json(session: Session, actor: Actor, data: bytes) -> ImportReport:
             insert(session, actor, record, sample=record.sample)
         except ValidationError as exc:
             issues += [_issue(position, ".".join(map(str, e["loc"])), e["msg"]) for e in exc.errors()[:20]]
+            continue
+        except BadImage as exc:
+            issues.append(_issue(position, "images", exc.problem.describe(record.slug)))
             continue
         created.append(record.slug)
     if issues:

@@ -1,5 +1,9 @@
 """The centre's news and events, in both languages. The centre writes them (administrators only); everybody reads
-the published ones. Published items are indexed for search (kind ``news``) in the same transaction."""
+the published ones. Published items are indexed for search (kind ``news``) in the same transaction, and a deleted
+or unpublished item leaves the index in that transaction too.
+
+"Today" is the centre's calendar day in Taiwan (:func:`centre_today`), whatever zone the server runs in, so an
+event stays "upcoming" until its last day is over there."""
 
 from __future__ import annotations
 
@@ -8,21 +12,24 @@ from dataclasses import dataclass
 from typing import Annotated, Final, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, StringConstraints, model_validator
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, and_, func, select
 from sqlalchemy.orm import Session
 
-from zerocity.search.index import Document, replace_documents
+from zerocity.search.index import Document, remove_documents, replace_documents
 from zerocity.services import audit
 from zerocity.services.actor import Actor
 from zerocity.services.errors import Conflict, NotFound
 from zerocity.services.knowledge import cases
 from zerocity.services.knowledge.cases import N_, URL_PATTERN, ShortText
+from zerocity.services.knowledge.cases_portable import CENTRE_TIMEZONE
 from zerocity.services.knowledge.cases_vocab import LANGS, pick
 from zerocity.services.knowledge.markdown import markdown_to_text
 from zerocity.store.hub_models import NewsItem
 from zerocity.store.models import utcnow
 
 KINDS: Final = ("news", "event")
+NO_ITEM: Final = N_("no such news item")
+STALE: Final = N_("someone else changed this item since you opened it; reload and try again")
 
 _Body = Annotated[str, StringConstraints(max_length=50_000), AfterValidator(cases.clean_text)]
 
@@ -70,11 +77,27 @@ def create_news(
     return item
 
 
+def centre_today() -> dt.date:
+    """Today's date in Taiwan, the centre's time zone."""
+    return dt.datetime.now(CENTRE_TIMEZONE).date()
+
+
 def get_news(session: Session, actor: Actor, item_id: int) -> NewsItem:
     item = session.get(NewsItem, item_id)
     if item is None or not (item.published or actor.is_admin):
-        raise NotFound(N_("no such news item"), item_id=item_id)
+        raise NotFound(NO_ITEM, item_id=item_id)
     return item
+
+
+def _check_version(item: NewsItem, expected_version: int | None) -> None:
+    if expected_version is not None and expected_version != item.version:
+        raise Conflict(STALE, version=item.version)
+
+
+def _stored_fields(item: NewsItem) -> dict[str, object]:
+    return NewsFields.model_validate(
+        {name: getattr(item, name) for name in NewsFields.model_fields}, strict=False
+    ).model_dump()
 
 
 def update_news(
@@ -82,11 +105,8 @@ def update_news(
 ) -> NewsItem:
     actor.require_admin()
     item = get_news(session, actor, item_id)
-    if expected_version is not None and expected_version != item.version:
-        raise Conflict(N_("someone else changed this item since you opened it; reload and try again"))
-    old = NewsFields.model_validate(
-        {name: getattr(item, name) for name in NewsFields.model_fields}, strict=False
-    ).model_dump()
+    _check_version(item, expected_version)
+    old = _stored_fields(item)
     _apply(item, fields)
     item.version += 1
     item.updated_at = utcnow()
@@ -95,9 +115,12 @@ def update_news(
     return item
 
 
-def set_published(session: Session, actor: Actor, item_id: int, published: bool) -> NewsItem:
+def set_published(
+    session: Session, actor: Actor, item_id: int, published: bool, *, expected_version: int | None = None
+) -> NewsItem:
     actor.require_admin()
     item = get_news(session, actor, item_id)
+    _check_version(item, expected_version)
     if item.published == published:
         return item
     item.published = published
@@ -108,6 +131,19 @@ def set_published(session: Session, actor: Actor, item_id: int, published: bool)
                  old={"published": not published}, new={"published": published})  # fmt: skip
     reindex(session, item)
     return item
+
+
+def delete_news(session: Session, actor: Actor, item_id: int, *, expected_version: int | None = None) -> None:
+    """Remove an item for good (administrators). The audit log keeps its words, so a mistake can be undone by hand;
+    the search index forgets it in the same transaction."""
+    actor.require_admin()
+    item = get_news(session, actor, item_id)
+    _check_version(item, expected_version)
+    old = _stored_fields(item) | {"slug": item.slug, "published": item.published, "sample": item.sample}
+    audit.record(session, actor, entity="news", entity_id=item.id, action="delete", old=old)
+    remove_documents(session, "news", item.id)
+    session.delete(item)
+    session.flush()
 
 
 def title(item: NewsItem, locale: str) -> str:
@@ -147,6 +183,42 @@ def news_page(session: Session, actor: Actor, today: dt.date, *, limit: int = 20
     events = sorted((i for i in items if upcoming(i)), key=lambda i: (i.item_date, i.id))
     others = [i for i in items if not upcoming(i)]
     return NewsPage(upcoming_events=events[:limit], recent=others[:limit])
+
+
+def _upcoming(today: dt.date) -> ColumnElement[bool]:
+    """Events whose last day (or only day) is today or later."""
+    return and_(NewsItem.kind == "event", func.coalesce(NewsItem.event_end, NewsItem.item_date) >= today)
+
+
+def list_news(
+    session: Session,
+    actor: Actor,
+    *,
+    kind: str | None = None,
+    lang: str | None = None,
+    upcoming_from: dt.date | None = None,
+    offset: int = 0,
+    limit: int = 50,
+) -> tuple[list[NewsItem], int]:
+    """One page of items and how many match in all. Filters: ``kind`` (news or event), ``lang`` (items with a
+    title in that language), ``upcoming_from`` (events not over on that day, soonest first; otherwise newest
+    first). The public reads published items only; administrators also see unpublished ones, as on the page."""
+    query = select(NewsItem)
+    if not actor.is_admin:
+        query = query.where(NewsItem.published.is_(True))
+    if kind is not None:
+        query = query.where(NewsItem.kind == kind)
+    if lang == "zh_Hant":
+        query = query.where(NewsItem.title_zh != "")
+    elif lang == "en":
+        query = query.where(NewsItem.title_en != "")
+    if upcoming_from is not None:
+        query = query.where(_upcoming(upcoming_from)).order_by(NewsItem.item_date, NewsItem.id)
+    else:
+        query = query.order_by(NewsItem.item_date.desc(), NewsItem.id.desc())
+    total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
+    items = session.scalars(query.offset(offset).limit(limit)).all()
+    return list(items), total
 
 
 def published_news(session: Session, *, limit: int = 50) -> list[NewsItem]:

@@ -5,6 +5,12 @@ theme codes); a session is one run of it, with its own date and time, place or o
 and capacity. Times are stored in UTC and entered and shown in Taiwan's zone (:data:`TIMEZONE`), whatever zone
 the server runs in. Registrations, attendance and feedback live in ``training_registrations``; materials in
 ``training_materials``; certificates in ``training_certificates``; the centre's figures in ``training_dashboard``.
+
+Deleting (administrators): a session goes with its materials and registrations, but never once attendance was
+recorded, feedback given or a certificate issued: a certificate's code must stay verifiable at
+``/training/certificates/{code}``, and the capacity dashboard counts those attendances. Registrations of people who
+still hold a seat go only when the administrator confirms (``force``), and each one is written to the audit log. A
+programme goes only when every one of its sessions can.
 """
 
 from __future__ import annotations
@@ -17,7 +23,7 @@ from typing import Annotated, Final, Literal
 from zoneinfo import ZoneInfo
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from zerocity.core.datafiles import read_bundled_csv
@@ -26,7 +32,13 @@ from zerocity.services.actor import Actor
 from zerocity.services.errors import Conflict, NotFound
 from zerocity.services.text import Text
 from zerocity.store.models import utcnow
-from zerocity.store.training_models import TrainingProgramme, TrainingRegistration, TrainingSession
+from zerocity.store.training_models import (
+    TrainingFeedback,
+    TrainingMaterial,
+    TrainingProgramme,
+    TrainingRegistration,
+    TrainingSession,
+)
 
 
 def N_(message: str) -> str:
@@ -55,6 +67,20 @@ SLUG_TAKEN = N_("this short name is already used by another programme or session
 SLUG_RESERVED = N_("this short name is reserved for a page of its own; choose another")
 STALE = N_("someone else changed this since you opened it; reload and try again")
 CAPACITY_BELOW_REGISTRATIONS = N_("the capacity cannot be lower than the number of people already registered")
+SESSION_HAS_ATTENDANCE = N_(
+    "this session cannot be deleted: attendance was recorded for it, and the certificates it gave must stay verifiable"
+)
+PROGRAMME_HAS_ATTENDANCE = N_(
+    "this programme cannot be deleted: attendance was recorded for one of its sessions, and the certificates it "
+    "gave must stay verifiable"
+)
+SESSION_HAS_REGISTRATIONS = N_(
+    "people are registered for this session; confirm that the session and their registrations are to be deleted"
+)
+PROGRAMME_HAS_REGISTRATIONS = N_(
+    "people are registered for sessions of this programme; confirm that the sessions and their registrations are "
+    "to be deleted"
+)
 
 
 def _known_theme(code: str) -> str:
@@ -307,3 +333,99 @@ def update_session(
     audit.record(session, actor, entity="training_session", entity_id=training_session.id, action="update",
                  old=old, new=fields.model_dump(mode="json"))  # fmt: skip
     return training_session
+
+
+# -- deleting (centre administrators) ---------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class SessionRecords:
+    """What hangs on a session, as far as deleting it is concerned."""
+
+    #: Registrations marked attended, with a certificate code, or with feedback: these make a session permanent.
+    attended: int
+    #: People holding a seat (not cancelled): deleting them needs the administrator's confirmation. Cancelled
+    #: registrations go with the session without it (each is still audited).
+    registered: int
+
+    @property
+    def deletable(self) -> bool:
+        return self.attended == 0
+
+
+def session_records(session: Session, training_session: TrainingSession) -> SessionRecords:
+    rows = session.execute(
+        select(TrainingRegistration.id, TrainingRegistration.status, TrainingRegistration.attended,
+               TrainingRegistration.certificate_code)
+        .where(TrainingRegistration.session_id == training_session.id)
+    ).all()  # fmt: skip
+    rated = set(
+        session.scalars(
+            select(TrainingFeedback.registration_id).where(TrainingFeedback.session_id == training_session.id)
+        )
+    )
+    return SessionRecords(
+        attended=sum(1 for row in rows if row.attended or row.certificate_code is not None or row.id in rated),
+        registered=sum(1 for row in rows if row.status == "registered"),
+    )
+
+
+def _remove_session(session: Session, actor: Actor, training_session: TrainingSession) -> None:
+    """Delete the session with its materials and registrations, each registration audited (it is personal data
+    that leaves, and the city's editors may ask where it went)."""
+    registrations = session.scalars(
+        select(TrainingRegistration).where(TrainingRegistration.session_id == training_session.id)
+    ).all()
+    for registration in registrations:
+        audit.record(session, actor, entity="training_registration", entity_id=registration.id, action="delete",
+                     city_id=registration.city_id, reason="the session was deleted",
+                     old={"session": training_session.slug, "name": registration.name, "email": registration.email,
+                          "status": registration.status})  # fmt: skip
+    materials = session.execute(
+        select(TrainingMaterial.title_zh, TrainingMaterial.title_en, TrainingMaterial.filename, TrainingMaterial.url)
+        .where(TrainingMaterial.session_id == training_session.id)
+    ).all()  # fmt: skip
+    old = {name: getattr(training_session, name) for name in (*SessionFields.model_fields, "slug", "programme_id")}
+    old |= {
+        "registrations": len(registrations),
+        "materials": [m.title_zh or m.title_en or m.filename or m.url for m in materials],
+    }
+    audit.record(session, actor, entity="training_session", entity_id=training_session.id, action="delete",
+                 old=old)  # fmt: skip
+    session.execute(delete(TrainingFeedback).where(TrainingFeedback.session_id == training_session.id))
+    session.execute(delete(TrainingMaterial).where(TrainingMaterial.session_id == training_session.id))
+    session.execute(delete(TrainingRegistration).where(TrainingRegistration.session_id == training_session.id))
+    session.delete(training_session)
+    session.flush()
+
+
+def delete_session(session: Session, actor: Actor, slug: str, *, force: bool = False) -> None:
+    """Delete a session (see the module docstring). Its row is locked first, so no registration or attendance can
+    slip in between the checks and the delete."""
+    actor.require_admin()
+    training_session = get_session(session, slug, for_update=True)
+    records = session_records(session, training_session)
+    if not records.deletable:
+        raise Conflict(SESSION_HAS_ATTENDANCE, slug=slug, attended=records.attended)
+    if records.registered and not force:
+        raise Conflict(SESSION_HAS_REGISTRATIONS, slug=slug, registered=records.registered)
+    _remove_session(session, actor, training_session)
+
+
+def delete_programme(session: Session, actor: Actor, slug: str, *, force: bool = False) -> None:
+    """Delete a programme with all its sessions, only if every session may go (``force`` as for a session)."""
+    actor.require_admin()
+    programme = get_programme(session, slug)
+    sessions = [get_session(session, s.slug, for_update=True) for s in programme_sessions(session, programme.id)]
+    records = {s.slug: session_records(session, s) for s in sessions}
+    kept = sorted(name for name, found in records.items() if not found.deletable)
+    if kept:
+        raise Conflict(PROGRAMME_HAS_ATTENDANCE, slug=slug, sessions=kept)
+    registered = sum(found.registered for found in records.values())
+    if registered and not force:
+        raise Conflict(PROGRAMME_HAS_REGISTRATIONS, slug=slug, registered=registered)
+    for training_session in sessions:
+        _remove_session(session, actor, training_session)
+    old = {name: getattr(programme, name) for name in ProgrammeFields.model_fields}
+    audit.record(session, actor, entity="training_programme", entity_id=programme.id, action="delete",
+                 old=old | {"slug": programme.slug, "sessions": [s.slug for s in sessions]})  # fmt: skip
+    session.delete(programme)
+    session.flush()

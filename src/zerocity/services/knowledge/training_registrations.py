@@ -6,6 +6,8 @@ Who does what (checked here, so pages, API and demo loader obey the same rules):
   the session starts;
 * a city editor (or a centre administrator) registers staff of that city by name and e-mail, no account needed,
   and may cancel those registrations;
+* nobody cancels a registration whose attendance was recorded (its certificate code must stay valid), even if the
+  session was moved to a later date afterwards;
 * centre administrators mark attendance; attending gives the registration a certificate verification code;
 * only attendees rate a session, once.
 
@@ -59,6 +61,7 @@ REGISTRATION_CLOSED = N_("registration for this session has closed: it has alrea
 NO_REGISTRATION = N_("no such registration")
 ALREADY_CANCELLED = N_("this registration is already cancelled")
 CANCEL_TOO_LATE = N_("this session has started; a registration can no longer be cancelled")
+CANCEL_ATTENDED = N_("attendance was recorded for this registration; it can no longer be cancelled")
 NOT_STARTED = N_("attendance can be marked once the session has started")
 NOT_AN_ATTENDEE = N_("only people who attended this session can give feedback")
 FEEDBACK_GIVEN = N_("you have already given feedback for this session")
@@ -119,6 +122,16 @@ def is_mine(actor: Actor, registration: TrainingRegistration) -> bool:
 def may_manage(actor: Actor, registration: TrainingRegistration) -> bool:
     """Who may see and cancel a registration: the participant, an editor of their city, the centre."""
     return is_mine(actor, registration) or actor.can_edit(registration.city_id)
+
+
+def cancellable(registration: TrainingRegistration, training_session: TrainingSession, now: datetime) -> bool:
+    """Whether :func:`cancel_registration` would accept it now (for pages and API answers that offer the action)."""
+    return (
+        registration.status == "registered"
+        and not registration.attended
+        and registration.certificate_code is None
+        and now < training_session.starts_at
+    )
 
 
 def _views(session: Session, registrations: list[TrainingRegistration]) -> list[RegistrationView]:
@@ -337,6 +350,8 @@ def cancel_registration(
         raise NotFound(NO_REGISTRATION, registration_id=registration_id)
     if registration.status == "cancelled":
         raise Conflict(ALREADY_CANCELLED)
+    if registration.attended or registration.certificate_code is not None:
+        raise Conflict(CANCEL_ATTENDED)
     training_session = session.get(TrainingSession, registration.session_id)
     if training_session is None or (now or utcnow()) >= training_session.starts_at:
         raise Conflict(CANCEL_TOO_LATE)

@@ -1,17 +1,25 @@
-"""``/api/training``: the training programmes and their sessions (public), and registering for a session.
+"""``/api/training``: the training programmes and their sessions (public), registering for a session and cancelling,
+``/api/me/registrations`` (the caller's own), and deleting programmes and sessions (centre administrators).
 
 Registering follows the same rules as the pages (``services.knowledge.training_registrations``): a signed-in
 member of a city registers themselves (naming the city when they belong to several); a city editor registers a
 staff member of their city by sending ``participant`` (name and e-mail; no account needed). A full session answers
 409 (there is no waiting list), as does a session that has started or a person already registered.
+
+Cancelling is ``POST .../registrations/{id}/cancel``, not ``DELETE``: the registration stays (status
+``cancelled``), and registering again reuses it. The participant, their city's editor or the centre may cancel,
+before the session starts and never once attendance was recorded.
+
+Deleting a session with recorded attendance (certificates that must stay verifiable) is 409 whatever is asked; a
+session people are registered for is 409 unless ``force=true`` confirms that their registrations go with it.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Path
+from fastapi import APIRouter, Path, Query, Response
 from pydantic import BaseModel, Field, StringConstraints
 from sqlalchemy.orm import Session
 
@@ -23,7 +31,7 @@ from zerocity.store.training_models import (
     TrainingRegistration,
     TrainingSession,
 )
-from zerocity.web.api_models import _CONTROL, _SPACE, NON_BLANK, SLUG, STRICT, Paginated
+from zerocity.web.api_models import _CONTROL, _SPACE, MAX_ID, NON_BLANK, SLUG, STRICT, Paginated
 from zerocity.web.routers.api import (
     OPTIONAL_AUTH,
     READ_ERRORS,
@@ -32,14 +40,20 @@ from zerocity.web.routers.api import (
     DbDep,
     PageDep,
     WriterDep,
+    error_responses,
     page_fields,
     service_input,
 )
 
-router = APIRouter(prefix="/api/training", tags=["training"])
+#: Prefix ``/api``, not ``/api/training``: ``/api/me/registrations`` belongs here too.
+router = APIRouter(prefix="/api", tags=["training"])
 
 ProgrammeSlug = Annotated[str, Path(pattern=SLUG, description="The programme's short name.")]
 SessionSlug = Annotated[str, Path(pattern=SLUG, description="The session's short name.")]
+RegistrationId = Annotated[int, Path(ge=1, le=MAX_ID, description="The registration's number.")]
+Force = Annotated[
+    bool, Query(description="Confirm that registrations of people who still hold a seat are deleted too.")
+]
 #: An e-mail address as the service accepts it: no spaces or control characters, one @, a dot in the domain.
 _NOT_IN_EMAIL = f"@{_SPACE}{_CONTROL}"
 EMAIL = rf"^[^{_NOT_IN_EMAIL}]{{1,64}}@[^{_NOT_IN_EMAIL}]+\.[^{_NOT_IN_EMAIL}]+$"
@@ -130,6 +144,18 @@ class RegistrationOut(BaseModel):
     created_at: datetime
 
 
+class MyRegistrationOut(RegistrationOut):
+    """One of your registrations, with its session and what you can do with it."""
+
+    programme: str = Field(description="The programme's short name.")
+    title_zh: str = Field(description="The session's title, or the programme's when the session has none.")
+    title_en: str
+    starts_at: datetime
+    ends_at: datetime
+    cancellable: bool = Field(description="You may cancel it now (registered, not started, attendance not recorded).")
+    certificate_url: str | None = Field(description="The PDF certificate, once attendance was recorded.")
+
+
 # -- shaping ----------------------------------------------------------------------------------------------------------
 def _material_out(material: TrainingMaterial) -> MaterialOut:
     url = material.url if material.kind == "link" else f"/training/materials/{material.id}"
@@ -177,23 +203,44 @@ def _brief_fields(programme: TrainingProgramme, sessions: list[TrainingSession])
     }
 
 
+def _registration_out_fields(registration: TrainingRegistration, session_slug: str, city_slug: str) -> dict[str, Any]:
+    return {
+        "id": registration.id,
+        "session": session_slug,
+        "city": city_slug,
+        "name": registration.name,
+        "email": registration.email,
+        "locale": registration.locale,
+        "status": registration.status,
+        "attended": registration.attended,
+        "created_at": registration.created_at,
+    }
+
+
 def _registration_out(session: Session, registration: TrainingRegistration, session_slug: str) -> RegistrationOut:
     city = session.get(City, registration.city_id)
-    return RegistrationOut(
-        id=registration.id,
-        session=session_slug,
-        city=city.slug if city else "",
-        name=registration.name,
-        email=registration.email,
-        locale=registration.locale,  # type: ignore[arg-type]
-        status=registration.status,  # type: ignore[arg-type]
-        attended=registration.attended,
-        created_at=registration.created_at,
+    return RegistrationOut(**_registration_out_fields(registration, session_slug, city.slug if city else ""))
+
+
+def _my_registration_out(view: training_registrations.RegistrationView) -> MyRegistrationOut:
+    registration, training_session, programme = view.registration, view.training_session, view.programme
+    certificate = f"/training/registrations/{registration.id}/certificate.pdf" if registration.attended else None
+    return MyRegistrationOut(
+        **_registration_out_fields(registration, training_session.slug, view.city.slug),
+        programme=programme.slug,
+        title_zh=training_session.title_zh or programme.title_zh,
+        title_en=training_session.title_en or programme.title_en,
+        starts_at=training.in_taipei(training_session.starts_at),
+        ends_at=training.in_taipei(training_session.ends_at),
+        cancellable=training_registrations.cancellable(registration, training_session, utcnow()),
+        certificate_url=certificate,
     )
 
 
 # -- routes -----------------------------------------------------------------------------------------------------------
-@router.get("/programmes", response_model=Paginated[ProgrammeBrief], responses=READ_ERRORS, openapi_extra=OPTIONAL_AUTH)
+@router.get(
+    "/training/programmes", response_model=Paginated[ProgrammeBrief], responses=READ_ERRORS, openapi_extra=OPTIONAL_AUTH
+)
 def list_programmes(db: DbDep, _actor: CallerDep, paging: PageDep) -> Paginated[ProgrammeBrief]:
     """Every training programme, by English title, with its number of sessions and the next one's start."""
     with db.read() as session:
@@ -208,7 +255,9 @@ def list_programmes(db: DbDep, _actor: CallerDep, paging: PageDep) -> Paginated[
     )
 
 
-@router.get("/programmes/{slug}", response_model=ProgrammeOut, responses=READ_ERRORS, openapi_extra=OPTIONAL_AUTH)
+@router.get(
+    "/training/programmes/{slug}", response_model=ProgrammeOut, responses=READ_ERRORS, openapi_extra=OPTIONAL_AUTH
+)
 def get_programme(slug: ProgrammeSlug, db: DbDep, _actor: CallerDep) -> ProgrammeOut:
     """A programme with its description (Markdown, both languages) and every session, with seats and materials."""
     with db.read() as session:
@@ -225,7 +274,9 @@ def get_programme(slug: ProgrammeSlug, db: DbDep, _actor: CallerDep) -> Programm
         )
 
 
-@router.post("/sessions/{slug}/registrations", response_model=RegistrationOut, status_code=201, responses=WRITE_ERRORS)
+@router.post(
+    "/training/sessions/{slug}/registrations", response_model=RegistrationOut, status_code=201, responses=WRITE_ERRORS
+)
 def register(slug: SessionSlug, body: RegistrationCreate, db: DbDep, actor: WriterDep) -> RegistrationOut:
     """Register yourself, or (with ``participant``) a staff member of your city. 409 when the session is full
     (no waiting list), has started, or the person is already registered; 403 when you may not register for that
@@ -246,3 +297,43 @@ def register(slug: SessionSlug, body: RegistrationCreate, db: DbDep, actor: Writ
             )
             registration = training_registrations.register_staff(session, actor, slug, fields)
         return _registration_out(session, registration, slug)
+
+
+@router.post("/training/registrations/{registration_id}/cancel", response_model=RegistrationOut, responses=WRITE_ERRORS)
+def cancel_registration(registration_id: RegistrationId, db: DbDep, actor: WriterDep) -> RegistrationOut:
+    """Give the seat back: the participant, their city's editor or the centre, before the session starts. 409 once
+    it has started, once attendance was recorded, or when it is already cancelled; 404 for a registration that is
+    not yours to see."""
+    with db.write() as session:
+        registration = training_registrations.cancel_registration(session, actor, registration_id)
+        training_session = session.get(TrainingSession, registration.session_id)
+        return _registration_out(session, registration, training_session.slug if training_session else "")
+
+
+@router.get("/me/registrations", response_model=Paginated[MyRegistrationOut], responses=error_responses(401, 422))
+def my_registrations(db: DbDep, actor: CallerDep, paging: PageDep) -> Paginated[MyRegistrationOut]:
+    """Your own registrations (cancelled ones too), latest session first: those you made, and those your city's
+    editor made with your account's e-mail address."""
+    actor.require_authenticated()
+    with db.read() as session:
+        views = training_registrations.my_registrations(session, actor)
+        items = [_my_registration_out(v) for v in views[paging.offset : paging.offset + paging.per_page]]
+    return Paginated[MyRegistrationOut](items=items, **page_fields(len(views), paging))
+
+
+@router.delete("/training/programmes/{slug}", status_code=204, responses=WRITE_ERRORS)
+def delete_programme(slug: ProgrammeSlug, db: DbDep, actor: WriterDep, force: Force = False) -> Response:
+    """Delete a programme with all its sessions (administrators). 409 when attendance was recorded for any session,
+    or, without ``force``, when people are registered."""
+    with db.write() as session:
+        training.delete_programme(session, actor, slug, force=force)
+    return Response(status_code=204)
+
+
+@router.delete("/training/sessions/{slug}", status_code=204, responses=WRITE_ERRORS)
+def delete_session(slug: SessionSlug, db: DbDep, actor: WriterDep, force: Force = False) -> Response:
+    """Delete a session with its materials and registrations (administrators). 409 when attendance was recorded
+    (its certificates must stay verifiable), or, without ``force``, when people are registered."""
+    with db.write() as session:
+        training.delete_session(session, actor, slug, force=force)
+    return Response(status_code=204)

@@ -1,19 +1,19 @@
 """News and events of the centre (``/news``): upcoming events and recent news for everyone; administrators also
-write, change and publish items here. Each item shows in the reader's language, or in the one it was written in."""
+write, change, publish and delete items here. Each item shows in the reader's language, or in the one it was written
+in. The same rules hold in the REST API (``api_news``): both call ``services.knowledge.news``."""
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Final
+from typing import Annotated, Any, Final
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Form, Request
 from pydantic import ValidationError
 from starlette.datastructures import FormData
 from starlette.responses import Response
 
 from zerocity.core.errors import ZeroCityError
 from zerocity.services.knowledge import news
-from zerocity.services.knowledge.cases_portable import CENTRE_TIMEZONE
 from zerocity.services.knowledge.markdown import render_markdown
 from zerocity.store.hub_models import NewsItem
 from zerocity.web.deps import get_actor, get_db, get_locale
@@ -29,10 +29,12 @@ NEWS_ERROR: Final = N_(
     "day), and an online link starting with http:// or https://."
 )
 KIND_NAMES: Final = {"news": N_("News"), "event": N_("Event")}
+DELETED: Final = N_("The item was deleted.")
+CONFIRM_DELETE: Final = N_("Tick the box to confirm that the item is to be deleted.")
 
 
 def today() -> dt.date:
-    return dt.datetime.now(CENTRE_TIMEZONE).date()
+    return news.centre_today()
 
 
 def item_view(item: NewsItem, locale: str) -> dict[str, Any]:
@@ -174,3 +176,14 @@ async def publish_item(request: Request, item_id: int) -> Response:
         news.set_published(session, actor, item_id, publish)
     done = N_("The item is now published.") if publish else N_("The item is no longer published.")
     return redirect(f"/news/{item_id}/edit", flash=("success", done))
+
+
+@router.post("/news/{item_id:int}/delete")
+def delete_item(request: Request, item_id: int, confirm: Annotated[str, Form(max_length=10)] = "") -> Response:
+    actor = get_actor(request)
+    actor.require_admin()
+    if confirm != "yes":
+        return redirect(f"/news/{item_id}/edit", flash=("error", CONFIRM_DELETE))
+    with get_db(request).write() as session:
+        news.delete_news(session, actor, item_id)
+    return redirect("/news", flash=("success", DELETED))

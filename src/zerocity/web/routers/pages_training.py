@@ -101,7 +101,7 @@ def my_registrations(request: Request) -> Response:
             "attended": view.registration.attended,
             "code": view.registration.certificate_code,
             "locale": view.registration.locale,
-            "may_cancel": view.registration.status == "registered" and now < view.training_session.starts_at,
+            "may_cancel": training_registrations.cancellable(view.registration, view.training_session, now),
             "feedback_due": view.registration.attended and not view.has_feedback,
         }
         for view in views
@@ -214,8 +214,7 @@ def session_context(request: Request, slug: str) -> dict[str, Any]:
             "status": view.registration.status,
             "attended": view.registration.attended,
             "sample": view.registration.sample,
-            "may_cancel": not started
-            and view.registration.status == "registered"
+            "may_cancel": training_registrations.cancellable(view.registration, training_session, now)
             and training_registrations.may_manage(actor, view.registration),
         }
         for view in visible

@@ -1,5 +1,5 @@
-"""The centre's training pages: programmes and sessions (new, edit), attendance, materials, and the capacity
-dashboard with its Excel export. Centre administrators only; the services check it on every write.
+"""The centre's training pages: programmes and sessions (new, edit, delete), attendance, materials, and the
+capacity dashboard with its Excel export. Centre administrators only; the services check it on every write.
 
 The routes hang on ``admin_router``, not ``router``, on purpose: ``pages_training`` includes them ahead of its
 ``/training/{programme_slug}`` route, so ``/training/dashboard`` is never read as a programme's short name.
@@ -67,6 +67,9 @@ ATTENDANCE_SAVED = N_("Attendance was saved. Attendees can now download their ce
 MATERIAL_ADDED = N_("The material was added.")
 MATERIAL_DELETED = N_("The material was removed.")
 MATERIAL_INVALID = N_("Give the material a title, and for a link an address starting with http:// or https://.")
+PROGRAMME_DELETED = N_("The programme was deleted.")
+SESSION_DELETED = N_("The session was deleted.")
+CONFIRM_DELETE = N_("Tick the box to confirm the deletion.")
 STATUS_CODES = {"conflict": 409, "invalid_request": 400, "too_large": 413, "forbidden": 403}
 
 
@@ -79,13 +82,20 @@ PROGRAMME_TEXT_FIELDS = ("title_zh", "title_en", "summary_zh", "summary_en", "de
 
 
 def _programme_page(
-    request: Request, values: dict[str, Any], errors: dict[str, str], *, editing: str = "", status_code: int = 200
+    request: Request,
+    values: dict[str, Any],
+    errors: dict[str, str],
+    *,
+    editing: str = "",
+    status_code: int = 200,
+    deletion: dict[str, Any] | None = None,
 ) -> Response:
     locale = get_locale(request)
     context = {
         "values": values,
         "errors": errors,
         "editing": editing,
+        "deletion": deletion,
         "level_options": [(key, gettext(text, locale)) for key, text in LEVEL_LABELS.items()],
         "language_options": [(key, gettext(text, locale)) for key, text in LANGUAGE_LABELS.items()],
         "topic_options": theme_options(locale),
@@ -145,10 +155,17 @@ def edit_programme(request: Request, slug: str) -> Response:
     get_actor(request).require_admin()
     with get_db(request).read() as session:
         programme = training.get_programme(session, slug)
+        sessions = training.programme_sessions(session, programme.id)
+        records = [training.session_records(session, s) for s in sessions]
     values = {name: getattr(programme, name) for name in PROGRAMME_TEXT_FIELDS}
     values.update(slug=programme.slug, level=programme.level, language=programme.language,
                   topics=list(programme.topics or []), version=str(programme.version))  # fmt: skip
-    return _programme_page(request, values, {}, editing=slug)
+    deletion = {
+        "allowed": all(r.deletable for r in records),
+        "sessions": len(sessions),
+        "registered": sum(r.registered for r in records),
+    }
+    return _programme_page(request, values, {}, editing=slug, deletion=deletion)
 
 
 @admin_router.post("/training/{slug}/edit")
@@ -185,6 +202,7 @@ def _session_form_page(
     *,
     editing: str = "",
     status_code: int = 200,
+    deletion: dict[str, Any] | None = None,
 ) -> Response:
     locale = get_locale(request)
     with get_db(request).read() as session:
@@ -193,6 +211,7 @@ def _session_form_page(
         "values": values,
         "errors": errors,
         "editing": editing,
+        "deletion": deletion,
         "programme_slug": programme.slug,
         "programme_title": training.localized(programme.title_zh, programme.title_en, locale),
         "language_options": [(key, gettext(text, locale)) for key, text in LANGUAGE_LABELS.items()],
@@ -262,6 +281,7 @@ def edit_session(request: Request, slug: str) -> Response:
     with get_db(request).read() as session:
         training_session = training.get_session(session, slug)
         programme_slug = training.get_programme_slug(session, training_session)
+        records = training.session_records(session, training_session)
     starts, ends = training.in_taipei(training_session.starts_at), training.in_taipei(training_session.ends_at)
     values = {name: getattr(training_session, name) for name in SESSION_TEXT_FIELDS}
     values.update(
@@ -270,7 +290,8 @@ def edit_session(request: Request, slug: str) -> Response:
         capacity=str(training_session.capacity), trainers="\n".join(training_session.trainers or []),
         language=training_session.language, version=str(training_session.version),
     )  # fmt: skip
-    return _session_form_page(request, programme_slug, values, {}, editing=slug)
+    deletion = {"allowed": records.deletable, "registered": records.registered}
+    return _session_form_page(request, programme_slug, values, {}, editing=slug, deletion=deletion)
 
 
 @admin_router.post("/training/sessions/{slug}/edit")
@@ -293,6 +314,38 @@ async def update_session(request: Request, slug: str) -> Response:
         errors = {str(exc.params.get("field", "")): human_message(exc.code, exc.message, locale)}
         return _session_form_page(request, programme_slug, values, errors, editing=slug, status_code=409)
     return redirect(_session_url(slug), flash=("success", SESSION_SAVED))
+
+
+# -- deleting ---------------------------------------------------------------------------------------------------------
+@admin_router.post("/training/{slug}/delete")
+def delete_programme(request: Request, slug: str, confirm: Annotated[str, Form(max_length=10)] = "") -> Response:
+    """The ticked box is the confirmation the service's ``force`` asks for when people are registered."""
+    actor = get_actor(request)
+    actor.require_admin()
+    if confirm != "yes":
+        return redirect(f"/training/{slug}/edit", flash=("error", CONFIRM_DELETE))
+    try:
+        with get_db(request).write() as session:
+            training.delete_programme(session, actor, slug, force=True)
+    except Conflict as exc:
+        return redirect(f"/training/{slug}/edit", flash=("error", exc.message))
+    return redirect("/training", flash=("success", PROGRAMME_DELETED))
+
+
+@admin_router.post("/training/sessions/{slug}/delete")
+def delete_session(request: Request, slug: str, confirm: Annotated[str, Form(max_length=10)] = "") -> Response:
+    actor = get_actor(request)
+    actor.require_admin()
+    with get_db(request).read() as session:
+        programme_slug = training.get_programme_slug(session, training.get_session(session, slug))
+    if confirm != "yes":
+        return redirect(f"{_session_url(slug)}/edit", flash=("error", CONFIRM_DELETE))
+    try:
+        with get_db(request).write() as session:
+            training.delete_session(session, actor, slug, force=True)
+    except Conflict as exc:
+        return redirect(f"{_session_url(slug)}/edit", flash=("error", exc.message))
+    return redirect(f"/training/{programme_slug}", flash=("success", SESSION_DELETED))
 
 
 # -- attendance and materials -----------------------------------------------------------------------------------------
