@@ -35,17 +35,10 @@ def export_cases(
 ) -> None:
     """Write every published case (published language versions only) as JSON with its images (base64, see
     docs/case-export.md) or as CSV (UTF-8 with BOM; images only counted)."""
+    from zerocity.cli_platform import open_database
     from zerocity.services.knowledge import exchange
-    from zerocity.settings import Settings
-    from zerocity.store.db import Database
-    from zerocity.store.migrate import upgrade
 
-    settings = Settings()
-    if data_dir is not None:
-        settings = settings.model_copy(update={"data_dir": data_dir})
-    url = settings.resolved_database_url()
-    upgrade(url)
-    db = Database(url)
+    _, db = open_database(data_dir)
     try:
         with db.read() as session:
             if export_format is ExportFormat.json:
@@ -67,18 +60,11 @@ def import_cases(
 ) -> None:
     """Import a JSON case export as the centre: every case (with its images) lands, or none does; every problem is
     listed. A case whose slug already exists is a problem: an import never overwrites."""
+    from zerocity.cli_platform import open_database
     from zerocity.services.actor import Actor
     from zerocity.services.knowledge import exchange
-    from zerocity.settings import Settings
-    from zerocity.store.db import Database
-    from zerocity.store.migrate import upgrade
 
-    settings = Settings()
-    if data_dir is not None:
-        settings = settings.model_copy(update={"data_dir": data_dir})
-    url = settings.resolved_database_url()
-    upgrade(url)
-    db = Database(url)
+    _, db = open_database(data_dir)
     try:
         with db.write() as session:
             report = exchange.import_json(session, Actor.system(), file.read_bytes())

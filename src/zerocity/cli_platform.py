@@ -27,6 +27,15 @@ def _settings(data_dir: Path | None) -> Settings:
     return settings
 
 
+def open_database(data_dir: Path | None) -> tuple[Settings, Database]:
+    """The settings and the database of a command (``--data-dir`` or ``ZEROCITY_DATABASE_URL``), migrated first."""
+    from zerocity.store.db import Database
+
+    settings = _settings(data_dir)
+    _prepare(settings, demo=False)
+    return settings, Database(settings.resolved_database_url())
+
+
 def _prepare(settings: Settings, demo: bool) -> None:
     from zerocity.services.demo import load_demo
     from zerocity.store.db import Database
@@ -101,12 +110,9 @@ def users_create(
     """Create an account; the password is asked for (never on the command line)."""
     from zerocity.services import accounts
     from zerocity.services.actor import Actor
-    from zerocity.store.db import Database
 
     password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
-    settings = _settings(data_dir)
-    _prepare(settings, demo=False)
-    db = Database(settings.resolved_database_url())
+    _, db = open_database(data_dir)
     with db.write() as session:
         user = accounts.create_user(
             session, Actor.system(), email=email, display_name=name or email, password=password, is_admin=admin
@@ -127,12 +133,9 @@ def users_grant(
     from zerocity.services import accounts, cities
     from zerocity.services.actor import Actor
     from zerocity.services.errors import NotFound
-    from zerocity.store.db import Database
     from zerocity.store.models import User
 
-    settings = _settings(data_dir)
-    _prepare(settings, demo=False)
-    db = Database(settings.resolved_database_url())
+    _, db = open_database(data_dir)
     with db.write() as session:
         user_id = session.scalar(select(User.id).where(User.email == accounts.normalise_email(email)))
         if user_id is None:
@@ -155,11 +158,8 @@ def store_import(
     from zerocity.services import imports, inventories
     from zerocity.services.actor import Actor
     from zerocity.services.errors import NotFound
-    from zerocity.store.db import Database
 
-    settings = _settings(data_dir)
-    _prepare(settings, demo=False)
-    db = Database(settings.resolved_database_url())
+    settings, db = open_database(data_dir)
     system = Actor.system()
     with db.write() as session:
         try:
@@ -176,14 +176,6 @@ def store_import(
 
 factor_set_app = typer.Typer(help="A city's own emission factor sets.", no_args_is_help=True)
 store_app.add_typer(factor_set_app, name="factor-set")
-
-
-def _factor_set_db(data_dir: Path | None) -> tuple[Settings, Database]:
-    from zerocity.store.db import Database
-
-    settings = _settings(data_dir)
-    _prepare(settings, demo=False)
-    return settings, Database(settings.resolved_database_url())
 
 
 def _refused(exc: Exception) -> typer.Exit:
@@ -212,7 +204,7 @@ def factor_set_upload(
     from zerocity.services import factor_sets
     from zerocity.services.actor import Actor
 
-    settings, db = _factor_set_db(data_dir)
+    settings, db = open_database(data_dir)
     try:
         fields = factor_sets.FactorSetFields(name=name, description=description)
         with db.write() as session:
@@ -230,7 +222,7 @@ def factor_set_list(city: str, data_dir: DataDir = None) -> None:
     from zerocity.services import factor_sets
     from zerocity.services.actor import Actor
 
-    _, db = _factor_set_db(data_dir)
+    _, db = open_database(data_dir)
     try:
         with db.read() as session:
             _, found = factor_sets.list_factor_sets(session, Actor.system(), city)
@@ -257,7 +249,7 @@ def factor_set_use(
     if chosen == -1:
         typer.echo("error: SET_ID is a factor set's id or 'none'", err=True)
         raise typer.Exit(1)
-    _, db = _factor_set_db(data_dir)
+    _, db = open_database(data_dir)
     try:
         with db.write() as session:
             inventory = factor_sets.choose_factor_set_by_id(session, Actor.system(), inventory_id, chosen,

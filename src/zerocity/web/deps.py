@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from starlette.requests import Request
+from starlette.responses import Response
 
 from zerocity.services import accounts
 from zerocity.services.actor import Actor
@@ -11,6 +12,20 @@ from zerocity.store.db import Database
 from zerocity.web.templating import request_locale
 
 SESSION_COOKIE = "zc_session"
+
+
+def set_session_cookie(response: Response, token: str, settings: Settings) -> None:
+    """The session cookie as every sign-in sets it (signing in, changing one's password): HttpOnly, SameSite=Lax,
+    Secure behind HTTPS, lasting as long as the server-side session."""
+    response.set_cookie(
+        SESSION_COOKIE,
+        token,
+        max_age=settings.session_hours * 3600,
+        httponly=True,
+        secure=settings.cookie_secure,
+        samesite="lax",
+        path="/",
+    )
 
 
 def get_db(request: Request) -> Database:

@@ -9,7 +9,7 @@ from starlette.responses import JSONResponse, PlainTextResponse, Response
 
 from zerocity.services import accounts
 from zerocity.services.errors import RateLimited
-from zerocity.web.deps import SESSION_COOKIE, get_actor, get_db, get_settings
+from zerocity.web.deps import SESSION_COOKIE, get_actor, get_db, get_settings, set_session_cookie
 from zerocity.web.i18n import LOCALE_COOKIE, SUPPORTED
 from zerocity.web.render import N_, page, redirect, safe_next
 
@@ -72,15 +72,7 @@ def login(
         )
     limiter.reset(address, email)
     response = redirect(safe_next(next))
-    response.set_cookie(
-        SESSION_COOKIE,
-        new.token,
-        max_age=settings.session_hours * 3600,
-        httponly=True,
-        secure=settings.cookie_secure,
-        samesite="lax",
-        path="/",
-    )
+    set_session_cookie(response, new.token, settings)
     if locale in SUPPORTED and not request.cookies.get(LOCALE_COOKIE):
         response.set_cookie(LOCALE_COOKIE, locale, max_age=365 * 86400, samesite="lax", path="/")
     return response

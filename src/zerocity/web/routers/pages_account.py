@@ -21,7 +21,7 @@ from zerocity.services import accounts
 from zerocity.services.actor import Actor
 from zerocity.services.errors import Forbidden, InvalidRequest, NotAuthenticated, RateLimited
 from zerocity.store.models import City, User
-from zerocity.web.deps import SESSION_COOKIE, bearer_token, get_actor, get_db, get_locale, get_settings
+from zerocity.web.deps import bearer_token, get_actor, get_db, get_locale, get_settings, set_session_cookie
 from zerocity.web.errors import human_message
 from zerocity.web.i18n import gettext
 from zerocity.web.render import N_, page, redirect
@@ -177,14 +177,5 @@ def change_password(
         return _password_error(request, exc)
     limiter.reset(address, actor.email)
     response = redirect("/account", flash=("success", PASSWORD_CHANGED))
-    # The same cookie as signing in sets (auth.py ``login``); tests/web/test_pages_account.py compares the two.
-    response.set_cookie(
-        SESSION_COOKIE,
-        new.token,
-        max_age=settings.session_hours * 3600,
-        httponly=True,
-        secure=settings.cookie_secure,
-        samesite="lax",
-        path="/",
-    )
+    set_session_cookie(response, new.token, settings)
     return response
