@@ -13,6 +13,14 @@ Text inside a chart can be user data (a sector label is ours, but a city name in
 vl-convert writes text as escaped SVG ``<text>`` content and attribute values, so ``<script>`` arrives as
 ``&lt;script&gt;``; :func:`_as_markup` marks the result safe for Jinja only after checking it is an ``<svg>``
 document. ``tests/web/test_charts.py`` holds both promises.
+
+Other chart modules (``network_charts``, ``plan_charts``, ``training_charts``) build their pictures from the small
+public toolkit below, so that every chart shares one look, one number format and one cache:
+
+* :func:`finite` turns a figure into a number safe to draw (missing or non-finite -> 0);
+* :func:`bar` and :func:`horizontal_stack` make the horizontal (stacked) bar chart the inventory pages use;
+* :func:`base_config` is the shared Vega-Lite ``config`` (fonts, colours, padding) for a hand-written spec;
+* :func:`render_spec` draws any finished spec as SVG markup for a template, cached by its JSON text.
 """
 
 from __future__ import annotations
@@ -22,7 +30,7 @@ import json
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Final
+from typing import Any, Final, TypedDict
 
 import vl_convert
 from babel.numbers import get_decimal_symbol, get_group_symbol
@@ -99,15 +107,15 @@ def sector_bar_svg(by_sector: Mapping[str, Mapping[str, Any]], labels: ChartLabe
     in the order the bars should appear. Series keys: ``basic`` and ``basic_plus_extra``. BASIC+ can be lower than
     BASIC for a sector with removals (AFOLU), so the extension may be negative; it is drawn to the left.
     """
-    values: list[dict[str, Any]] = []
+    values: list[Bar] = []
     for order, (sector, figures) in enumerate(by_sector.items()):
-        basic = _finite(figures.get("basic_tco2e"))
-        extra = _finite(figures.get("basic_plus_tco2e")) - basic
+        basic = finite(figures.get("basic_tco2e"))
+        extra = finite(figures.get("basic_plus_tco2e")) - basic
         category = labels.category_label(sector)
-        values.append(_bar(category, order, labels.series_label("basic"), 0, basic))
-        values.append(_bar(category, order, labels.series_label("basic_plus_extra"), 1, extra))
+        values.append(bar(category, order, labels.series_label("basic"), 0, basic))
+        values.append(bar(category, order, labels.series_label("basic_plus_extra"), 1, extra))
     colours = {labels.series_label("basic"): BASIC_COLOUR, labels.series_label("basic_plus_extra"): BASIC_PLUS_COLOUR}
-    return _render(_horizontal_stack(values, labels, colours), locale)
+    return render_spec(horizontal_stack(values, labels, colours), locale)
 
 
 def scope_bar_svg(by_scope: Mapping[str, Any], labels: ChartLabels, locale: str) -> Markup:
@@ -118,22 +126,22 @@ def scope_bar_svg(by_scope: Mapping[str, Any], labels: ChartLabels, locale: str)
     must see how much of scope 1 it is. Category keys: ``"1"``, ``"2"``, ``"3"``; series keys: ``emissions`` and
     ``generation``.
     """
-    scope_1 = _finite(by_scope.get("1"))
-    without_generation = _finite(by_scope.get("1_excluding_generation", scope_1))
+    scope_1 = finite(by_scope.get("1"))
+    without_generation = finite(by_scope.get("1_excluding_generation", scope_1))
     parts = {
         "1": (without_generation, scope_1 - without_generation),
-        "2": (_finite(by_scope.get("2")), 0.0),
-        "3": (_finite(by_scope.get("3")), 0.0),
+        "2": (finite(by_scope.get("2")), 0.0),
+        "3": (finite(by_scope.get("3")), 0.0),
     }
     emissions, generation = labels.series_label("emissions"), labels.series_label("generation")
-    values: list[dict[str, Any]] = []
+    values: list[Bar] = []
     for order, (scope, (direct, generated)) in enumerate(parts.items()):
         category = labels.category_label(scope)
-        values.append(_bar(category, order, emissions, 0, direct))
+        values.append(bar(category, order, emissions, 0, direct))
         if scope == "1":
-            values.append(_bar(category, order, generation, 1, generated))
+            values.append(bar(category, order, generation, 1, generated))
     colours = {emissions: BASIC_COLOUR, generation: GENERATION_COLOUR}
-    return _render(_horizontal_stack(values, labels, colours), locale)
+    return render_spec(horizontal_stack(values, labels, colours), locale)
 
 
 def trend_svg(
@@ -184,22 +192,37 @@ def trend_svg(
                 "legend": {"orient": "bottom", "title": None},
             },
         },
-        "config": _config(),
+        "config": base_config(),
     }
-    return _render(spec, locale)
+    return render_spec(spec, locale)
 
 
 # --- Specs ---------------------------------------------------------------------------------------------------------
 
 
-def _finite(value: object) -> float:
-    """A number for the chart: missing or non-finite values count as zero (the tables show them as —)."""
+class Bar(TypedDict):
+    """One piece of a horizontal bar: the data row :func:`horizontal_stack` draws (made by :func:`bar`)."""
+
+    category: str  # the bar's label on the category axis (already translated)
+    order: int  # the bar's position from the top, from 0
+    series: str  # legend text; its colour comes from ``horizontal_stack``'s ``colours``
+    stack: int  # position inside the bar, left to right
+    value: float
+
+
+def finite(value: object) -> float:
+    """A number for the chart: missing or non-finite values count as zero (the tables show them as —).
+
+    Use it on every figure that goes into a spec: :func:`render_spec` refuses NaN and infinity.
+    """
     if isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value):
         return float(value)
     return 0.0
 
 
-def _bar(category: str, order: int, series: str, stack: int, value: float) -> dict[str, Any]:
+def bar(category: str, order: int, series: str, stack: int, value: float) -> Bar:
+    """One :class:`Bar` row: ``value`` of ``series`` in the bar ``category``, the ``order``-th bar from the top,
+    the ``stack``-th piece from the left."""
     return {"category": category, "order": order, "series": series, "stack": stack, "value": value}
 
 
@@ -222,14 +245,19 @@ def _sparse_ticks(values: Sequence[Mapping[str, Any]], count: int = 3) -> list[f
     return [k * step for k in range(math.ceil(low / step), math.floor(high / step) + 1)]
 
 
-def _horizontal_stack(values: list[dict[str, Any]], labels: ChartLabels, colours: Mapping[str, str]) -> dict[str, Any]:
-    """One bar per category in data order, its series stacked left to right in ``stack`` order."""
+def horizontal_stack(values: Sequence[Bar], labels: ChartLabels, colours: Mapping[str, str]) -> dict[str, Any]:
+    """The Vega-Lite spec of horizontal bars: one bar per category in data order, its series stacked left to right
+    in ``stack`` order, a negative piece drawn left of zero.
+
+    ``colours`` maps each series' legend text to its colour, in legend order. The spec is a fresh dict, so a caller
+    may adjust it before :func:`render_spec` (e.g. drop the legend of a single series).
+    """
     categories = list(dict.fromkeys(v["category"] for v in values))
     return {
         "description": labels.description,
         "width": WIDTH,
         "height": {"step": BAND_STEP},
-        "data": {"values": values},
+        "data": {"values": list(values)},
         "mark": {"type": "bar"},
         "encoding": {
             "y": {
@@ -253,11 +281,12 @@ def _horizontal_stack(values: list[dict[str, Any]], labels: ChartLabels, colours
             },
             "order": {"field": "stack", "type": "quantitative"},
         },
-        "config": _config(),
+        "config": base_config(),
     }
 
 
-def _config() -> dict[str, Any]:
+def base_config() -> dict[str, Any]:
+    """The ``config`` every chart shares: transparent background, padding, system fonts and axis text size."""
     return {
         "background": None,  # the page's card shows through
         "padding": PADDING,
@@ -290,8 +319,13 @@ def number_locale(locale: str) -> dict[str, Any]:
     }
 
 
-def _render(spec: Mapping[str, Any], locale: str) -> Markup:
-    # allow_nan=False: a NaN would be invalid JSON for vl-convert; _finite() has already removed them.
+def render_spec(spec: Mapping[str, Any], locale: str) -> Markup:
+    """Draw a Vega-Lite spec as SVG markup, safe for a template; ``locale`` picks the axes' number symbols.
+
+    The SVG is cached by the spec's JSON text, so the same spec costs one drawing. Raises :class:`ChartError` if
+    vl-convert returns anything but an SVG document.
+    """
+    # allow_nan=False: a NaN would be invalid JSON for vl-convert; finite() has already removed them.
     spec_json = json.dumps(spec, sort_keys=True, ensure_ascii=False, allow_nan=False)
     locale_json = json.dumps(number_locale(locale), sort_keys=True)
     return _as_markup(_svg(spec_json, locale_json))

@@ -1,6 +1,6 @@
 """Charts of the member network's comparisons, as server-side SVG like :mod:`zerocity.web.charts`.
 
-Two pictures, each one Vega-Lite spec drawn by vl-convert and cached by its JSON text (``charts._render``):
+Two pictures, each one Vega-Lite spec drawn by vl-convert and cached by its JSON text (``charts.render_spec``):
 
 * **one figure per city** (total, per person, per unit of GDP, change since the base year) as horizontal bars in
   the order given (the table's order), negative values drawn to the left of zero;
@@ -32,10 +32,10 @@ SECTOR_COLOURS: Final[Mapping[str, str]] = {
 def city_bars_svg(values: Sequence[tuple[str, float]], labels: charts.ChartLabels, locale: str) -> Markup:
     """One bar per city: ``values`` is ``(city name, figure)`` in the order to draw. Series key: ``value``."""
     series = labels.series_label("value")
-    bars = [charts._bar(name, order, series, 0, charts._finite(value)) for order, (name, value) in enumerate(values)]
-    spec = charts._horizontal_stack(bars, labels, {series: charts.BASIC_COLOUR})
+    bars = [charts.bar(name, order, series, 0, charts.finite(value)) for order, (name, value) in enumerate(values)]
+    spec = charts.horizontal_stack(bars, labels, {series: charts.BASIC_COLOUR})
     spec["encoding"]["color"]["legend"] = None  # one series: the axis title says what it is
-    return charts._render(spec, locale)
+    return charts.render_spec(spec, locale)
 
 
 def sector_shares_svg(
@@ -47,6 +47,6 @@ def sector_shares_svg(
     bars = []
     for order, (name, by_sector) in enumerate(shares):
         for stack, code in enumerate(SECTOR_COLOURS):
-            value = 100.0 * charts._finite(by_sector.get(code))
-            bars.append(charts._bar(name, order, labels.series_label(code), stack, value))
-    return charts._render(charts._horizontal_stack(bars, labels, colours), locale)
+            value = 100.0 * charts.finite(by_sector.get(code))
+            bars.append(charts.bar(name, order, labels.series_label(code), stack, value))
+    return charts.render_spec(charts.horizontal_stack(bars, labels, colours), locale)

@@ -1,6 +1,6 @@
 """Charts of a planner run (``services.planning.result_to_dict``) as server-side SVG, like :mod:`zerocity.web.charts`.
 
-Three pictures, each drawn from one Vega-Lite spec and cached by its JSON text (``charts._render``):
+Three pictures, each drawn from one Vega-Lite spec and cached by its JSON text (``charts.render_spec``):
 
 * the **pathway**: frozen BAU, adjusted BAU and the plan as lines, and between the plan and the frozen BAU one
   stacked band per wedge, actions first (in the order given) and the external wedges (national grid, autonomous
@@ -47,16 +47,16 @@ def pathway_svg(run: Mapping[str, Any], action_order: Sequence[str], labels: cha
         a for a in run["wedges"] if a not in action_order and a not in external
     ]
     bands: list[dict[str, Any]] = []
-    floor = [charts._finite(v) for v in run["plan_tco2e"]]
+    floor = [charts.finite(v) for v in run["plan_tco2e"]]
     for order, wedge in enumerate([*actions, *external]):
-        top = [low + charts._finite(v) for low, v in zip(floor, run["wedges"][wedge], strict=True)]
+        top = [low + charts.finite(v) for low, v in zip(floor, run["wedges"][wedge], strict=True)]
         for year, low, high in zip(years, floor, top, strict=True):
             bands.append({"year": year, "series": labels.series_label(wedge), "order": order, "y0": low, "y1": high})
         floor = top
     lines: list[dict[str, Any]] = []
     for key, source in (("bau", "bau_tco2e"), ("bau_adjusted", "bau_adjusted_tco2e"), ("plan", "plan_tco2e")):
         for year, value in zip(years, run[source], strict=True):
-            lines.append({"year": year, "line": labels.series_label(key), "value": charts._finite(value)})
+            lines.append({"year": year, "line": labels.series_label(key), "value": charts.finite(value)})
     wedge_names = [labels.series_label(w) for w in [*actions, *external]]
     wedge_colours = [ACTION_COLOURS[i % len(ACTION_COLOURS)] for i in range(len(actions))] + [
         EXTERNAL_COLOURS[i % len(EXTERNAL_COLOURS)] for i in range(len(external))
@@ -106,9 +106,9 @@ def pathway_svg(run: Mapping[str, Any], action_order: Sequence[str], labels: cha
             },
         ],
         "resolve": {"scale": {"color": "independent"}},
-        "config": charts._config(),
+        "config": charts.base_config(),
     }
-    return charts._render(spec, locale)
+    return charts.render_spec(spec, locale)
 
 
 def fan_svg(
@@ -135,12 +135,12 @@ def fan_svg(
                 {
                     "year": int(year),
                     "series": labels.series_label(band),
-                    "y0": charts._finite(percentiles[a][i]),
-                    "y1": charts._finite(percentiles[b][i]),
+                    "y0": charts.finite(percentiles[a][i]),
+                    "y1": charts.finite(percentiles[b][i]),
                 }
             )
     lines = [
-        {"year": int(year), "line": labels.series_label(key), "value": charts._finite(series[i])}
+        {"year": int(year), "line": labels.series_label(key), "value": charts.finite(series[i])}
         for key, series in (("median", percentiles[median]), ("plan", plan))
         for i, year in enumerate(years)
     ]
@@ -189,9 +189,9 @@ def fan_svg(
             },
         ],
         "resolve": {"scale": {"color": "independent"}},
-        "config": charts._config(),
+        "config": charts.base_config(),
     }
-    return charts._render(spec, locale)
+    return charts.render_spec(spec, locale)
 
 
 def macc_svg(bars: Sequence[Mapping[str, Any]], labels: charts.ChartLabels, locale: str) -> Markup:
@@ -203,9 +203,9 @@ def macc_svg(bars: Sequence[Mapping[str, Any]], labels: charts.ChartLabels, loca
     values = [
         {
             "action": labels.category_label(str(bar["action"])),
-            "x0": charts._finite(bar["x0_tco2e"]),
-            "x1": charts._finite(bar["x1_tco2e"]),
-            "cost": charts._finite(bar["mac_per_tco2e"]),
+            "x0": charts.finite(bar["x0_tco2e"]),
+            "x1": charts.finite(bar["x1_tco2e"]),
+            "cost": charts.finite(bar["mac_per_tco2e"]),
         }
         for bar in bars
     ]
@@ -241,9 +241,9 @@ def macc_svg(bars: Sequence[Mapping[str, Any]], labels: charts.ChartLabels, loca
                 "legend": {"orient": "bottom", "title": None, "columns": 1},
             },
         },
-        "config": charts._config(),
+        "config": charts.base_config(),
     }
-    return charts._render(spec, locale)
+    return charts.render_spec(spec, locale)
 
 
 def _year_axis(labels: charts.ChartLabels) -> dict[str, Any]:

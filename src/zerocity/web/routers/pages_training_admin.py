@@ -18,7 +18,7 @@ from starlette.responses import Response
 from zerocity.reports.training_dashboard import Column, Sheet, write_workbook
 from zerocity.services.errors import Conflict, InvalidRequest, TooLarge
 from zerocity.services.knowledge import training, training_dashboard, training_materials, training_registrations
-from zerocity.web import charts
+from zerocity.web import charts, training_charts
 from zerocity.web.deps import get_actor, get_db, get_locale, get_settings
 from zerocity.web.errors import human_message
 from zerocity.web.i18n import gettext
@@ -428,16 +428,13 @@ def _people_chart(dashboard: training_dashboard.Dashboard, locale: str) -> Marku
     reached = [figures for figures in dashboard.cities if figures.reached]
     if not reached:
         return None
-    series = gettext(N_("People trained"), locale)
     labels = charts.ChartLabels(
         value_axis=gettext(N_("People"), locale),
+        series={"people": gettext(N_("People trained"), locale)},
         description=gettext(N_("People trained per member city, %(year)s"), locale) % {"year": dashboard.year},
     )
-    bars = [
-        charts._bar(city_label(figures.city, locale), order, series, 0, float(figures.people))
-        for order, figures in enumerate(reached)
-    ]
-    return charts._render(charts._horizontal_stack(bars, labels, {series: charts.BASIC_COLOUR}), locale)
+    people = [(city_label(figures.city, locale), figures.people) for figures in reached]
+    return training_charts.people_trained_svg(people, labels, locale)
 
 
 @admin_router.get("/training/dashboard")
