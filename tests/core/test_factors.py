@@ -6,6 +6,8 @@ Values: IPCC 2006 GL Vol. 2 Ch. 1 Table 1.2 (NCV), Table 1.4 (CO2), Ch. 2 Tables
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from zerocity.core.datafiles import STATUSES
@@ -17,6 +19,7 @@ from zerocity.core.factors import (
     UnknownFuel,
     bundled_library,
     factor_from_row,
+    read_factor_row,
     usable_for_inventory,
 )
 
@@ -344,3 +347,18 @@ def test_a_co2e_only_user_factor_is_kept_as_co2e() -> None:
 def test_kg_per_activity_unit_converts_the_mass_unit() -> None:
     factor = factor_from_row(user_row(mass_unit="lb", co2="2"), origin="user", where="w")
     assert factor.kg_per_activity_unit()["CO2"] == pytest.approx(2 * 0.45359237, rel=1e-12)
+
+
+def test_reading_a_factor_row_names_every_bad_cell_at_once_in_reading_order() -> None:
+    row = user_row(factor_id="bad id", co2="abc", ch4="-1", status="guess", source="", mass_unit="kWh", year="x")
+    factor, problems = read_factor_row(row, origin="user:f.csv")
+    assert factor is None
+    assert [column for column, _ in problems] == ["factor_id", "co2", "ch4", "status", "source", "mass_unit", "year"]
+    first = problems[0][1]
+    with pytest.raises(InvalidData, match=re.escape(f"f.csv, row 2: {first}")):
+        factor_from_row(row, origin="user:f.csv", where="f.csv, row 2")
+
+
+def test_a_good_factor_row_reads_without_problems() -> None:
+    factor, problems = read_factor_row(user_row(), origin="user:f.csv")
+    assert problems == [] and factor is not None and factor.gases == {"CO2": 1.879} and factor.year == 2023

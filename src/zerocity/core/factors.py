@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from functools import cache
+from typing import cast
 
 from zerocity.core.datafiles import STATUSES, read_bundled_csv
 from zerocity.core.errors import FactorMissing, InvalidData, UnknownFactor, ZeroCityError
@@ -172,62 +173,106 @@ def _fold(text: str) -> str:
     return " ".join(text.strip().lower().replace("-", " ").replace("_", " ").split())
 
 
-def _optional_float(value: str) -> float | None:
-    return float(value) if value.strip() else None
-
-
 def factor_from_row(row: Mapping[str, str], origin: str, where: str) -> EmissionFactor:
-    """Build a factor from one data row (bundled or user file); raises InvalidData naming ``where``."""
-    try:
-        factor_id = row["factor_id"].strip()
-        if not _ID_PATTERN.match(factor_id):
-            raise ValueError(f"factor_id {factor_id!r} may use letters, digits and _ . : / - only")
-        gases = {}
-        for column, gas in _GAS_COLUMNS.items():
-            value = row.get(column, "").strip()
-            if value:
-                gases[gas] = float(value)
-                if gases[gas] < 0:
-                    raise ValueError(f"{column} must not be negative")
-        if not gases:
-            raise ValueError("no gas value (co2, ch4, n2o, co2e or co2_biogenic)")
-        if "CO2e" in gases and any(g in gases for g in ("CO2", "CH4", "N2O")):
-            raise ValueError("give either per-gas values or co2e, not both (CO2e is derived from gases)")
-        status = row.get("status", "").strip() or "user"
-        if status not in STATUSES:
-            raise ValueError(f"unknown status {status!r}; use one of {', '.join(sorted(STATUSES))}")
-        if not row.get("source", "").strip():
-            raise ValueError("source is required: every factor must say where it comes from")
-        activity_unit, mass_unit = row["activity_unit"].strip(), row["mass_unit"].strip()
-        if units().dimensionality(mass_unit) != "[mass]":
-            raise ValueError(f"mass_unit {mass_unit!r} is not a mass")
-        units().parse(activity_unit)
-        year = row.get("year", "").strip()
-        valid_year = row.get("valid_year", "").strip()
-        return EmissionFactor(
-            factor_id=factor_id,
-            activity_unit=activity_unit,
-            mass_unit=mass_unit,
-            gases=gases,
-            source=row["source"].strip(),
-            status=status,
-            year=int(year) if year else None,
-            valid_year=int(valid_year) if valid_year else None,
-            category=row.get("category", "").strip(),
-            fuel=row.get("fuel", "").strip(),
-            ncv=_optional_float(row.get("ncv", "")),
-            ncv_unit=row.get("ncv_unit", "").strip(),
-            density=_optional_float(row.get("density", "")),
-            density_unit=row.get("density_unit", "").strip(),
-            basis=row.get("basis", "").strip(),
-            gwp_basis=row.get("gwp_basis", "").strip(),
-            description=row.get("description", "").strip(),
-            origin=origin,
-            notes=row.get("notes", "").strip(),
-        )
-    except (KeyError, ValueError, ZeroCityError) as exc:
-        reason = f"missing column {exc}" if isinstance(exc, KeyError) else str(exc)
-        raise InvalidData(f"{where}: {reason}", where=where) from None
+    """Build a factor from one data row (bundled or user file); raises InvalidData naming ``where`` and the row's
+    first problem (:func:`read_factor_row` gives them all)."""
+    factor, problems = read_factor_row(row, origin)
+    if factor is None:
+        raise InvalidData(f"{where}: {problems[0][1]}", where=where)
+    return factor
+
+
+#: Optional numeric columns of a factor row and how each is read.
+_NUMBER_COLUMNS: tuple[tuple[str, Callable[[str], object]], ...] = (
+    ("year", int),
+    ("valid_year", int),
+    ("ncv", float),
+    ("density", float),
+)
+
+
+def read_factor_row(row: Mapping[str, str], origin: str) -> tuple[EmissionFactor | None, list[tuple[str, str]]]:
+    """The factor of one data row and every problem of the row as ``(column, reason)``, in reading order, so that
+    one upload of a city's factor file names each bad cell at once. The factor is None when there is a problem.
+
+    A reason with no column of its own (no gas value at all, per-gas values beside co2e) names ``co2e``."""
+    problems: list[tuple[str, str]] = []
+
+    def required(column: str) -> str:
+        if column not in row:
+            problems.append((column, f"missing column {column!r}"))
+            return ""
+        return row[column].strip()
+
+    factor_id = required("factor_id")
+    if "factor_id" in row and not _ID_PATTERN.match(factor_id):
+        problems.append(("factor_id", f"factor_id {factor_id!r} may use letters, digits and _ . : / - only"))
+    gases: dict[str, float] = {}
+    unreadable_gas = False
+    for column, gas in _GAS_COLUMNS.items():
+        value = row.get(column, "").strip()
+        if not value:
+            continue
+        try:
+            gases[gas] = float(value)
+        except ValueError as exc:
+            problems.append((column, str(exc)))
+            unreadable_gas = True
+            continue
+        if gases[gas] < 0:
+            problems.append((column, f"{column} must not be negative"))
+    if not gases and not unreadable_gas:
+        problems.append(("co2e", "no gas value (co2, ch4, n2o, co2e or co2_biogenic)"))
+    if "CO2e" in gases and any(g in gases for g in ("CO2", "CH4", "N2O")):
+        problems.append(("co2e", "give either per-gas values or co2e, not both (CO2e is derived from gases)"))
+    status = row.get("status", "").strip() or "user"
+    if status not in STATUSES:
+        problems.append(("status", f"unknown status {status!r}; use one of {', '.join(sorted(STATUSES))}"))
+    if not row.get("source", "").strip():
+        problems.append(("source", "source is required: every factor must say where it comes from"))
+    activity_unit = required("activity_unit")
+    mass_unit = required("mass_unit")
+    if "mass_unit" in row:
+        try:
+            if units().dimensionality(mass_unit) != "[mass]":
+                problems.append(("mass_unit", f"mass_unit {mass_unit!r} is not a mass"))
+        except ZeroCityError as exc:
+            problems.append(("mass_unit", exc.message))
+    if "activity_unit" in row:
+        try:
+            units().parse(activity_unit)
+        except ZeroCityError as exc:
+            problems.append(("activity_unit", exc.message))
+    numbers: dict[str, object] = {}
+    for column, kind in _NUMBER_COLUMNS:
+        value = row.get(column, "").strip()
+        try:
+            numbers[column] = kind(value) if value else None
+        except ValueError as exc:
+            problems.append((column, str(exc)))
+    if problems:
+        return None, problems
+    return EmissionFactor(
+        factor_id=factor_id,
+        activity_unit=activity_unit,
+        mass_unit=mass_unit,
+        gases=gases,
+        source=row["source"].strip(),
+        status=status,
+        year=cast(int | None, numbers["year"]),
+        valid_year=cast(int | None, numbers["valid_year"]),
+        category=row.get("category", "").strip(),
+        fuel=row.get("fuel", "").strip(),
+        ncv=cast(float | None, numbers["ncv"]),
+        ncv_unit=row.get("ncv_unit", "").strip(),
+        density=cast(float | None, numbers["density"]),
+        density_unit=row.get("density_unit", "").strip(),
+        basis=row.get("basis", "").strip(),
+        gwp_basis=row.get("gwp_basis", "").strip(),
+        description=row.get("description", "").strip(),
+        origin=origin,
+        notes=row.get("notes", "").strip(),
+    ), []
 
 
 def _grid_rows() -> list[dict[str, str]]:

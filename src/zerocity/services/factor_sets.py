@@ -15,8 +15,7 @@ their source, and nothing else of a city's drafts is public).
 from __future__ import annotations
 
 import hashlib
-import re
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,10 +23,9 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from zerocity.core.errors import InputErrors, InputIssue, InvalidData, ZeroCityError
-from zerocity.core.factors import EmissionFactor, FactorLibrary, bundled_library, factor_from_row
+from zerocity.core.errors import InputErrors, InputIssue, InvalidData
+from zerocity.core.factors import EmissionFactor, FactorLibrary, bundled_library, read_factor_row
 from zerocity.core.table import RawTable
-from zerocity.core.units import units
 from zerocity.ingest.tables import read_table_bytes
 from zerocity.services import audit
 from zerocity.services.actor import Actor
@@ -58,33 +56,6 @@ NAME_TAKEN = N_("this city already has a factor set with this name")
 OTHER_CITY = N_("this factor set belongs to another city; upload it to this city first")
 IN_USE = N_("this factor set is used by inventories; choose another set for them first")
 
-#: Gas columns of a factor file, in the order ``factor_from_row`` reads them.
-_GAS_COLUMNS = ("co2", "ch4", "n2o", "co2e", "co2_biogenic")
-#: A value each column of a factor file accepts: put in place of a refused cell, it lets the core read on.
-_ACCEPTED = {
-    "factor_id": "x",
-    "activity_unit": "kWh",
-    "mass_unit": "kg",
-    **dict.fromkeys(_GAS_COLUMNS, "0"),
-    "year": "2000",
-    "valid_year": "2000",
-    "status": "user",
-    "source": "-",
-    "ncv": "1",
-    "density": "1",
-}
-#: The column a reason of ``factor_from_row`` is about, when the reason says so.
-_REASON_COLUMN = (
-    (re.compile(r"^factor_id "), "factor_id"),
-    (re.compile(r"^(co2|ch4|n2o|co2e|co2_biogenic) must not be negative"), ""),
-    (re.compile(r"^no gas value"), "co2e"),
-    (re.compile(r"^give either per-gas values or co2e"), "co2e"),
-    (re.compile(r"^unknown status "), "status"),
-    (re.compile(r"^source is required"), "source"),
-    (re.compile(r"^mass_unit "), "mass_unit"),
-    (re.compile(r"^missing column '(\w+)'"), ""),
-)
-
 
 class FactorSetFields(BaseModel):
     """What a person gives besides the file: a name the city will recognise, and where the factors come from."""
@@ -114,67 +85,14 @@ class SetFactor:
 
 
 # -- reading a factor file ------------------------------------------------------------------------------------------
-def _unreadable_cell(row: Mapping[str, str], reason: str) -> str:
-    """The cell whose reading gives exactly ``reason``: Python's number parser and the unit parser say what they
-    could not read, not in which column, so each cell is read again, in the order the core reads them."""
-    numeric: list[tuple[str, Callable[[str], object]]] = [(column, float) for column in _GAS_COLUMNS]
-    numeric += [("year", int), ("valid_year", int), ("ncv", float), ("density", float)]
-    for column, kind in numeric:
-        text = row.get(column, "").strip()
-        try:
-            if text:
-                kind(text)
-        except ValueError as exc:
-            if str(exc) == reason:
-                return column
-    for column in ("mass_unit", "activity_unit"):
-        try:
-            units().parse(row.get(column, "").strip())
-        except ZeroCityError as exc:
-            if exc.message == reason:
-                return column
-    return ""
-
-
-def _column_of(row: Mapping[str, str], reason: str) -> str:
-    for pattern, named in _REASON_COLUMN:
-        match = pattern.match(reason)
-        if match:
-            return named or match.group(1)
-    return _unreadable_cell(row, reason)
-
-
-def _read_row(row: Mapping[str, str], origin: str, where: str) -> tuple[EmissionFactor | None, list[tuple[str, str]]]:
-    """The factor of one row and every problem of the row as (column, reason), in the core's own words.
-
-    ``factor_from_row`` stops at a row's first problem. So that one upload lists them all, the refused cell is
-    replaced by a value its column certainly accepts and the row is read again, until it reads (the factor is then
-    that of the mended row, good only for checking its id) or a problem cannot be placed in a column (None)."""
-    probe = dict(row)
-    problems: list[tuple[str, str]] = []
-    while True:
-        try:
-            factor = factor_from_row(probe, origin=origin, where=where)
-        except InvalidData as exc:
-            reason = exc.message.removeprefix(f"{where}: ")
-            column = _column_of(probe, reason)
-            if (column, reason) in problems:  # mending the cell did not help (per-gas values and co2e both given)
-                return None, problems
-            problems.append((column, reason))
-            if column not in _ACCEPTED or probe.get(column) == _ACCEPTED[column]:
-                return None, problems
-            probe[column] = _ACCEPTED[column]
-        else:
-            return factor, problems
-
-
-def _collision(known: Mapping[str, EmissionFactor], factor: EmissionFactor) -> str:
+def _collision(known: Mapping[str, EmissionFactor], factor_id: str) -> str:
     """The core's own words for an id that is already taken (``FactorLibrary.with_factors``)."""
+    taken = known[factor_id]
     try:
-        FactorLibrary({factor.factor_id: known[factor.factor_id]}).with_factors([factor])
+        FactorLibrary({factor_id: taken}).with_factors([taken])
     except InvalidData as exc:
         return exc.message
-    return f"factor id {factor.factor_id!r} already exists"  # pragma: no cover - with_factors always refuses
+    return f"factor id {factor_id!r} already exists"  # pragma: no cover - with_factors always refuses
 
 
 def _factors_of_table(table: RawTable) -> list[SetFactor]:
@@ -190,14 +108,13 @@ def _factors_of_table(table: RawTable) -> list[SetFactor]:
     issues: list[InputIssue] = []
     for position, row_number in enumerate(table.row_numbers.tolist()):
         row = {name: values[position] for name, values in texts.items()}
-        where = f"row {row_number}"
-        factor, problems = _read_row(row, f"user:{table.file}, row {row_number}", where)
+        factor, problems = read_factor_row(row, f"user:{table.file}, row {row_number}")
         issues += [InputIssue(table.file, row_number, column, reason) for column, reason in problems]
-        if factor is None or "factor_id" in (column for column, _ in problems):
-            continue
-        if factor.factor_id in known:
-            issues.append(InputIssue(table.file, row_number, "factor_id", _collision(known, factor), code="duplicate"))
-        elif not problems:
+        factor_id = row.get("factor_id", "").strip()
+        if factor_id in known and all(column != "factor_id" for column, _ in problems):
+            taken = _collision(known, factor_id)
+            issues.append(InputIssue(table.file, row_number, "factor_id", taken, code="duplicate"))
+        elif factor is not None:
             known[factor.factor_id] = factor
             found.append(SetFactor(row_number, factor))
     if issues:

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from zerocity.core.errors import InputErrors, InputIssue, InvalidData
-from zerocity.core.factors import EmissionFactor, FactorLibrary, bundled_library, factor_from_row
+from zerocity.core.factors import EmissionFactor, FactorLibrary, bundled_library, read_factor_row
 from zerocity.core.table import RawTable
 from zerocity.ingest.tables import read_table, read_table_bytes
 
@@ -40,10 +40,10 @@ def _library_with_tables(tables: Sequence[RawTable]) -> FactorLibrary:
         texts = {name: column.texts() for name, column in table.columns.items()}
         for position, row_number in enumerate(table.row_numbers.tolist()):
             row = {name: values[position] for name, values in texts.items()}
-            try:
-                extra.append(factor_from_row(row, origin=f"user:{table.file}", where=f"{table.file}, row {row_number}"))
-            except InvalidData as exc:
-                issues.append(InputIssue(table.file, row_number, "", exc.message.split(": ", 1)[-1]))
+            factor, problems = read_factor_row(row, origin=f"user:{table.file}")
+            issues += [InputIssue(table.file, row_number, column, reason) for column, reason in problems]
+            if factor is not None:
+                extra.append(factor)
     if issues:
         raise InputErrors(issues)
     try:
